@@ -1,0 +1,948 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * allocator/internal.h - the model's private structures, mirroring
+ * include/linux/mmzone.h, mm/internal.h and friends of Linux 4.12.
+ *
+ * Only allocator/*.c and tests/unit may include this header. Everything lives
+ * in struct zf_machine; there are no globals. Internal structures use indices
+ * (zone ids, pfns, task ids) instead of pointers so that zf_machine_copy() is
+ * a memcpy of the machine plus its page arrays.
+ *
+ * Who owns what (one file per kernel concern):
+ *   machine.c      create/copy/destroy, memmap init, build_all_zonelists, hooks, prng
+ *   profile.c      kernel profiles and planted-bug table
+ *   gfp.c          gfp names, gfp_zone, gfpflags_to_migratetype
+ *   events.c       event / label / counter name tables, __zf_emit
+ *   inspect.c      the read-only inspection API
+ *   buddy.c        __free_one_page, expand, __rmqueue*, fallback and stealing, move_freepages*
+ *   pageblock.c    pageblock flags (migratetype + skip bit)
+ *   highatomic.c   reserve_highatomic_pageblock, unreserve_highatomic_pageblock
+ *   page_isolation.c  set/unset_migratetype_isolate, start/undo_isolate_page_range
+ *   pcp.c          per-cpu lists: rmqueue_bulk, free_pcppages_bulk, free_hot_cold_page, drain
+ *   watermark.c    min_free_kbytes, setup_per_zone_wmarks, lowmem reserve, __zone_watermark_ok
+ *   page_alloc.c   fast path: __alloc_pages_nodemask, get_page_from_freelist, rmqueue, free
+ *   slowpath.c     __alloc_pages_slowpath and every helper of spec §5
+ *   lru.c          LRU lists: add/del/move, zf_lru_* API, zone_reclaimable_pages
+ *   vmscan.c       direct reclaim: try_to_free_pages .. shrink_page_list, throttling
+ *   kswapd.c       wakeup_kswapd, pgdat_balanced, balance_pgdat, kswapd sleep logic
+ *   compaction.c   suitability, deferral, compact_zone, scanners, migrate, kcompactd
+ *   oom_kill.c     out_of_memory, select_bad_process, oom_badness, victims, oom_reaper
+ *   cpuset.c       mems_allowed seqcount, cpuset_zone_allowed, mempolicy
+ *   task.c         tasks: create, flags, exit, kill
+ *   sched.c        virtual time: schedule_timeout, congestion_wait, cond_resched, background work
+ *   hotplug.c      offline/online of a zone, zonelist rebuild, take_page_off_buddy (hwpoison)
+ */
+#ifndef ZONEFUZZ_INTERNAL_H
+#define ZONEFUZZ_INTERNAL_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "zonefuzz/machine.h"
+#include "zonefuzz/events.h"
+#include "zonefuzz/inspect.h"
+#include "zonefuzz/gfp.h"
+
+/* ------------------------------------------------------------------ */
+/* Kernel names for the public constants                              */
+/* ------------------------------------------------------------------ */
+typedef zf_gfp_t gfp_t;
+
+#define __GFP_DMA            ZF_GFP_DMA
+#define __GFP_HIGHMEM        ZF_GFP_HIGHMEM
+#define __GFP_DMA32          ZF_GFP_DMA32
+#define __GFP_MOVABLE        ZF_GFP_MOVABLE
+#define __GFP_RECLAIMABLE    ZF_GFP_RECLAIMABLE
+#define __GFP_HIGH           ZF_GFP_HIGH
+#define __GFP_IO             ZF_GFP_IO
+#define __GFP_FS             ZF_GFP_FS
+#define __GFP_COLD           ZF_GFP_COLD
+#define __GFP_NOWARN         ZF_GFP_NOWARN
+#define __GFP_REPEAT         ZF_GFP_REPEAT
+#define __GFP_RETRY_MAYFAIL  ZF_GFP_REPEAT
+#define __GFP_NOFAIL         ZF_GFP_NOFAIL
+#define __GFP_NORETRY        ZF_GFP_NORETRY
+#define __GFP_MEMALLOC       ZF_GFP_MEMALLOC
+#define __GFP_COMP           ZF_GFP_COMP
+#define __GFP_ZERO           ZF_GFP_ZERO
+#define __GFP_NOMEMALLOC     ZF_GFP_NOMEMALLOC
+#define __GFP_HARDWALL       ZF_GFP_HARDWALL
+#define __GFP_THISNODE       ZF_GFP_THISNODE
+#define __GFP_ATOMIC         ZF_GFP_ATOMIC
+#define __GFP_ACCOUNT        ZF_GFP_ACCOUNT
+#define __GFP_DIRECT_RECLAIM ZF_GFP_DIRECT_RECLAIM
+#define __GFP_WRITE          ZF_GFP_WRITE
+#define __GFP_KSWAPD_RECLAIM ZF_GFP_KSWAPD_RECLAIM
+#define __GFP_RECLAIM        ZF_GFP_RECLAIM
+#define GFP_KERNEL           ZF_GFP_KERNEL
+#define GFP_HIGHUSER_MOVABLE ZF_GFP_HIGHUSER_MOVABLE
+
+#define ALLOC_WMARK_MIN     ZF_ALLOC_WMARK_MIN
+#define ALLOC_WMARK_LOW     ZF_ALLOC_WMARK_LOW
+#define ALLOC_WMARK_HIGH    ZF_ALLOC_WMARK_HIGH
+#define ALLOC_NO_WATERMARKS ZF_ALLOC_NO_WATERMARKS
+#define ALLOC_WMARK_MASK    ZF_ALLOC_WMARK_MASK
+#define ALLOC_OOM           ZF_ALLOC_OOM
+#define ALLOC_HARDER        ZF_ALLOC_HARDER
+#define ALLOC_HIGH          ZF_ALLOC_HIGH
+#define ALLOC_CPUSET        ZF_ALLOC_CPUSET
+#define ALLOC_CMA           ZF_ALLOC_CMA
+
+enum { WMARK_MIN = 0, WMARK_LOW = 1, WMARK_HIGH = 2, NR_WMARK = 3 };
+
+#define MIGRATE_UNMOVABLE   ZF_MIGRATE_UNMOVABLE
+#define MIGRATE_MOVABLE     ZF_MIGRATE_MOVABLE
+#define MIGRATE_RECLAIMABLE ZF_MIGRATE_RECLAIMABLE
+#define MIGRATE_PCPTYPES    ZF_MIGRATE_PCPTYPES
+#define MIGRATE_HIGHATOMIC  ZF_MIGRATE_HIGHATOMIC
+#define MIGRATE_CMA         ZF_MIGRATE_CMA
+#define MIGRATE_ISOLATE     ZF_MIGRATE_ISOLATE
+#define MIGRATE_TYPES       ZF_MIGRATE_TYPES
+
+#define ZONE_DMA     ZF_ZONE_DMA
+#define ZONE_DMA32   ZF_ZONE_DMA32
+#define ZONE_NORMAL  ZF_ZONE_NORMAL
+#define ZONE_MOVABLE ZF_ZONE_MOVABLE
+#define MAX_NR_ZONES ZF_MAX_NR_ZONES
+#define MAX_NUMNODES ZF_MAX_NUMNODES
+#define NR_ZONES_TOTAL (ZF_MAX_NUMNODES * ZF_MAX_NR_ZONES)
+
+#define PAGE_ALLOC_COSTLY_ORDER 3
+#define MAX_RECLAIM_RETRIES     16
+#define MAX_COMPACT_RETRIES     16
+#define DEF_PRIORITY            12
+#define SWAP_CLUSTER_MAX        32u
+#define COMPACT_CLUSTER_MAX     SWAP_CLUSTER_MAX
+#define COMPACT_MAX_DEFER_SHIFT 6
+#define MAX_OOM_REAP_RETRIES    10
+#define HZ                      ZF_HZ
+#define PAGE_SHIFT              12
+#define RECLAIM_DISTANCE        30
+#define OOM_SCORE_ADJ_MIN       (-1000)
+#define OOM_SCORE_ADJ_MAX       1000
+
+/* Compaction results and priorities (spec §1.6) under kernel names. */
+#define COMPACT_NOT_SUITABLE_ZONE ZF_COMPACT_NOT_SUITABLE_ZONE
+#define COMPACT_SKIPPED           ZF_COMPACT_SKIPPED
+#define COMPACT_DEFERRED          ZF_COMPACT_DEFERRED
+#define COMPACT_INACTIVE          ZF_COMPACT_DEFERRED
+#define COMPACT_NO_SUITABLE_PAGE  ZF_COMPACT_NO_SUITABLE_PAGE
+#define COMPACT_CONTINUE          ZF_COMPACT_CONTINUE
+#define COMPACT_COMPLETE          ZF_COMPACT_COMPLETE
+#define COMPACT_PARTIAL_SKIPPED   ZF_COMPACT_PARTIAL_SKIPPED
+#define COMPACT_CONTENDED         ZF_COMPACT_CONTENDED
+#define COMPACT_SUCCESS           ZF_COMPACT_SUCCESS
+#define COMPACT_PRIO_SYNC_FULL    ZF_COMPACT_PRIO_SYNC_FULL
+#define COMPACT_PRIO_SYNC_LIGHT   ZF_COMPACT_PRIO_SYNC_LIGHT
+#define COMPACT_PRIO_ASYNC        ZF_COMPACT_PRIO_ASYNC
+#define MIN_COMPACT_PRIORITY      COMPACT_PRIO_SYNC_FULL
+#define MIN_COMPACT_COSTLY_PRIORITY COMPACT_PRIO_SYNC_LIGHT
+#define DEF_COMPACT_PRIORITY      COMPACT_PRIO_SYNC_LIGHT
+#define INIT_COMPACT_PRIORITY     COMPACT_PRIO_ASYNC
+typedef enum zf_compact_result compact_result_t;
+
+enum migrate_mode { MIGRATE_ASYNC, MIGRATE_SYNC_LIGHT, MIGRATE_SYNC };
+
+/* ------------------------------------------------------------------ */
+/* Locks: real when the machine is threaded, nothing otherwise          */
+/* ------------------------------------------------------------------ */
+typedef struct {
+	atomic_int v;
+} zf_spinlock_t;
+
+/* ------------------------------------------------------------------ */
+/* struct page: 16 bytes per pfn, pfn-indexed                          */
+/* ------------------------------------------------------------------ */
+#define ZF_NIL UINT32_MAX
+
+struct page {
+	uint32_t next, prev; /* list links: free list, pcp list or LRU list */
+	int16_t owner;       /* task owning an allocated page, -1 */
+	uint16_t flags;      /* ZF_PG_* */
+	uint8_t order;       /* buddy order (PG_BUDDY) / allocation order (PG_HEAD) */
+	uint8_t mt;          /* cached migratetype (page->index in 4.12) */
+	uint8_t zid;         /* zone id (node * 4 + idx); 0xff: hole */
+	uint8_t cpu;         /* pcp: owning cpu */
+};
+_Static_assert(sizeof(struct page) == 16, "struct page must stay 16 bytes");
+
+struct zf_list {
+	uint32_t head, tail;
+};
+
+/* Pageblock flags: 3 bits migratetype + skip bit (PB_migrate_skip). */
+#define PB_MIGRATE_MASK 0x07u
+#define PB_MIGRATE_SKIP 0x08u
+
+struct free_area {
+	struct zf_list free_list[MIGRATE_TYPES];
+	uint64_t nr_free;
+};
+
+struct per_cpu_pages {
+	int count;
+	int high;
+	int batch;
+	struct zf_list lists[MIGRATE_PCPTYPES];
+};
+
+enum lru_list {
+	LRU_INACTIVE_ANON = 0,
+	LRU_ACTIVE_ANON = 1,
+	LRU_INACTIVE_FILE = 2,
+	LRU_ACTIVE_FILE = 3,
+	NR_LRU_LISTS = 4,
+};
+
+/* Per-zone vmstat items the allocator's decisions read (spec §2). */
+enum zone_stat_item {
+	NR_FREE_PAGES = 0,
+	NR_FREE_CMA_PAGES,
+	NR_ZONE_INACTIVE_ANON,
+	NR_ZONE_ACTIVE_ANON,
+	NR_ZONE_INACTIVE_FILE,
+	NR_ZONE_ACTIVE_FILE,
+	NR_ZONE_WRITE_PENDING, /* dirty + writeback */
+	NR_ISOLATED,           /* compaction/reclaim isolated pages (node stat in 4.12) */
+	NR_ALLOCATED,          /* model: pages handed out of the buddy+pcp (conservation) */
+	NR_PCP,                /* model: pages on pcp lists */
+	NR_POISONED,
+	NR_OFFLINE,
+	NR_ZONE_PGALLOC,
+	NR_VM_ZONE_STAT_ITEMS,
+};
+
+struct zone {
+	/* identity */
+	int id;   /* node * MAX_NR_ZONES + idx */
+	int node;
+	int idx;  /* zone_idx() */
+	const char *name;
+
+	/* geometry */
+	uint64_t zone_start_pfn;
+	uint64_t spanned_pages;
+	uint64_t present_pages;
+	uint64_t managed_pages;
+	uint64_t pageblock_base; /* index of the first pageblock of this zone in m->pageblock_flags */
+
+	/* watermarks (spec §3) */
+	uint64_t watermark[NR_WMARK];
+	uint64_t lowmem_reserve[MAX_NR_ZONES];
+	uint64_t percpu_drift_mark;
+
+	/* buddy */
+	struct free_area free_area[ZF_MAX_ORDER_MAX];
+	uint64_t nr_reserved_highatomic;
+	uint64_t nr_isolate_pageblock;
+	int64_t vm_stat[NR_VM_ZONE_STAT_ITEMS];
+	zf_spinlock_t lock; /* zone->lock */
+
+	/* LRU (per-zone lists; the 4.12 node LRU with its per-zone counters) */
+	struct zf_list lru[NR_LRU_LISTS];
+
+	/* compaction (spec §6.2, §6.3) */
+	unsigned int compact_considered;
+	unsigned int compact_defer_shift;
+	int compact_order_failed;
+	uint64_t compact_cached_free_pfn;
+	uint64_t compact_cached_migrate_pfn[2]; /* [0] async, [1] sync */
+	bool compact_blockskip_flush;
+
+	bool offline; /* hot-removed */
+};
+
+static inline bool populated_zone(const struct zone *z)
+{
+	return z->present_pages != 0 && !z->offline;
+}
+static inline bool managed_zone(const struct zone *z)
+{
+	return z->managed_pages != 0 && !z->offline;
+}
+
+/* Zonelists: zone ids, highest first per node, nodes by distance; -1 terminated. */
+enum { ZONELIST_FALLBACK = 0, ZONELIST_NOFALLBACK = 1, MAX_ZONELISTS = 2 };
+struct zonelist {
+	int8_t zoneref[NR_ZONES_TOTAL + 1]; /* _zonerefs[]: zone id, -1 terminates */
+};
+
+/* pgdat flags */
+#define PGDAT_CONGESTED 0x1u
+#define PGDAT_DIRTY     0x2u
+#define PGDAT_WRITEBACK 0x4u
+
+struct pglist_data {
+	int node_id;
+	int nr_zones; /* highest populated idx + 1 */
+	struct zone node_zones[MAX_NR_ZONES];
+	struct zonelist node_zonelists[MAX_ZONELISTS];
+	uint64_t node_start_pfn, node_spanned_pages;
+	uint32_t cpumask;
+	uint32_t flags;
+	uint32_t zonelist_seq;
+
+	/* kswapd (spec §7.1) */
+	unsigned int kswapd_order;
+	int kswapd_classzone_idx; /* MAX_NR_ZONES = unset */
+	unsigned int kswapd_failures;
+	bool kswapd_sleeping; /* on kswapd_wait */
+	bool kswapd_woken;    /* wake_up_interruptible() pending: runs at the next schedule */
+	bool pfmemalloc_wait; /* throttled direct reclaimers waiting */
+
+	/* kcompactd (spec §6.5) */
+	unsigned int kcompactd_max_order;
+	int kcompactd_classzone_idx;
+	bool kcompactd_woken;
+};
+
+/* ------------------------------------------------------------------ */
+/* Tasks                                                               */
+/* ------------------------------------------------------------------ */
+struct task_struct {
+	bool alive;
+	char comm[16];
+	uint32_t flags; /* ZF_PF_* | ZF_TIF_MEMDIE | ZF_TASK_* */
+	int oom_score_adj;
+	unsigned int cpu;
+	uint32_t mems_allowed;     /* nodemask */
+	uint32_t mems_allowed_seq; /* seqcount: odd while a writer is inside */
+	uint32_t mempolicy;        /* MPOL_BIND nodes, 0 none */
+	uint64_t rss[2];           /* MM_ANONPAGES, MM_FILEPAGES (LRU pages owned) */
+	uint64_t swapents;
+	uint64_t nr_ptes;          /* page-table pages charged to badness */
+	bool oom_victim;           /* signal->oom_mm set: tsk_is_oom_victim() */
+	bool mmf_oom_skip;
+	bool reap_queued;
+	unsigned int reap_attempts;
+	uint64_t reap_at;          /* jiffies of the next oom_reaper attempt */
+	uint64_t exit_at;          /* jiffies when a killed task exits (if not STUCK) */
+};
+
+/* ------------------------------------------------------------------ */
+/* Allocation context (struct alloc_context) and the per-allocation     */
+/* bookkeeping behind zf_alloc_result and zf_inspect_alloc_ctx          */
+/* ------------------------------------------------------------------ */
+struct alloc_context {
+	int zonelist_nid;            /* ac->zonelist = &NODE_DATA(nid)->node_zonelists[which] */
+	int zonelist_which;          /* ZONELIST_FALLBACK / NOFALLBACK */
+	uint32_t nodemask;           /* 0: NULL */
+	int preferred_zoneref;       /* index into the zonelist's zoneref[], -1: NULL zone */
+	int migratetype;
+	int high_zoneidx;
+	bool spread_dirty_pages;
+};
+
+struct zf_alloc_frame {
+	struct alloc_context *ac;
+	gfp_t gfp;
+	unsigned int order;
+	int task;
+	uint32_t alloc_flags;
+	unsigned int no_progress_loops;
+	unsigned int compaction_retries;
+	int compact_priority;
+	struct zf_alloc_result *res;
+};
+
+#define ZF_MAX_ALLOC_DEPTH 8
+
+/* ------------------------------------------------------------------ */
+/* Profiles: behaviour switches, one per site that changed              */
+/* ------------------------------------------------------------------ */
+struct zf_profile {
+	const char *name;
+	bool stall_warning;          /* 4.9..4.14: warn_alloc stall every 10s (removed 4.15) */
+	bool retry_mayfail;          /* 4.13: __GFP_REPEAT -> __GFP_RETRY_MAYFAIL semantics */
+	bool check_retry_cpuset;     /* 4.13: check_retry_cpuset() drops a stale mempolicy mask */
+	bool retry_nodemask_null;    /* 4.13: ignore-policies branch sets nodemask = NULL */
+	bool fallback_smallest;      /* 4.13: MOVABLE non-whole steals split the smallest block */
+	bool alloc_oom;              /* 4.14: ALLOC_OOM for OOM victims instead of NO_WATERMARKS */
+	bool pcp_count_clamp;        /* 5.9: free_pcppages_bulk count = min(pcp->count, count) */
+	bool zonelist_seq;           /* 6.1: zonelist_update_seq restart */
+	bool max_order_at_entry;     /* 4.20: order >= MAX_ORDER rejected at entry */
+};
+
+/* ------------------------------------------------------------------ */
+/* The machine                                                         */
+/* ------------------------------------------------------------------ */
+struct zf_machine {
+	struct zf_config cfg;
+	const struct zf_profile *profile;
+	unsigned int max_order;       /* MAX_ORDER */
+	unsigned int pageblock_order; /* pageblock_order */
+	uint64_t pageblock_nr_pages;
+	uint64_t nr_pages;            /* pfn space */
+	uint64_t nr_pageblocks;
+	bool threaded;
+
+	/* memory */
+	struct page *pages;           /* [nr_pages] */
+	uint8_t *pageblock_flags;     /* [nr_pageblocks] */
+
+	struct pglist_data nodes[MAX_NUMNODES];
+	unsigned int nr_nodes;
+	uint8_t node_distance[MAX_NUMNODES][MAX_NUMNODES];
+
+	struct per_cpu_pages pcp[ZF_MAX_CPUS][NR_ZONES_TOTAL];
+	unsigned int nr_cpus;
+	uint8_t cpu_to_node[ZF_MAX_CPUS];
+
+	/* sysctls */
+	long min_free_kbytes;
+	unsigned int watermark_scale_factor;
+	unsigned int lowmem_reserve_ratio[MAX_NR_ZONES];
+	unsigned int percpu_pagelist_fraction;
+	uint64_t totalreserve_pages;
+	bool page_group_by_mobility_disabled;
+
+	/* swap */
+	uint64_t total_swap_pages;
+	uint64_t nr_swap_pages; /* free swap slots */
+
+	/* tasks */
+	struct task_struct tasks[ZF_MAX_TASKS];
+	unsigned int nr_tasks;
+	int current;  /* task id of the running allocation, -1 outside */
+
+	/* OOM */
+	zf_spinlock_t oom_lock; /* a mutex in the kernel; trylock semantics are what matter */
+	bool oom_lock_held;     /* the model's single-threaded view of oom_lock */
+	int oom_lock_owner;
+	bool oom_killer_disabled;
+
+	/* time and randomness */
+	uint64_t jiffies;
+	uint64_t prng;
+
+	/* the allocation stack (nested allocations from yield callbacks) */
+	struct zf_alloc_frame frames[ZF_MAX_ALLOC_DEPTH];
+	unsigned int alloc_depth;
+
+	/* counters and events */
+	uint64_t vmstat[ZF_NR_VMSTAT];
+	uint64_t event_seq;
+	struct zf_hooks hooks;
+	bool in_background; /* running kswapd/kcompactd/reaper work */
+};
+
+/* ------------------------------------------------------------------ */
+/* Accessors                                                           */
+/* ------------------------------------------------------------------ */
+static inline struct page *pfn_to_page(struct zf_machine *m, uint64_t pfn)
+{
+	return &m->pages[pfn];
+}
+static inline struct zone *zone_by_id(struct zf_machine *m, int id)
+{
+	return &m->nodes[id / MAX_NR_ZONES].node_zones[id % MAX_NR_ZONES];
+}
+static inline struct zone *page_zone(struct zf_machine *m, uint64_t pfn)
+{
+	return zone_by_id(m, m->pages[pfn].zid);
+}
+static inline struct pglist_data *zone_pgdat(struct zf_machine *m, const struct zone *z)
+{
+	return &m->nodes[z->node];
+}
+static inline int zone_idx(const struct zone *z)
+{
+	return z->idx;
+}
+static inline bool zone_spans_pfn(const struct zone *z, uint64_t pfn)
+{
+	return pfn >= z->zone_start_pfn && pfn < z->zone_start_pfn + z->spanned_pages;
+}
+static inline struct task_struct *task_of(struct zf_machine *m, int id)
+{
+	return (id >= 0 && id < ZF_MAX_TASKS) ? &m->tasks[id] : NULL;
+}
+static inline struct task_struct *current_task(struct zf_machine *m)
+{
+	return task_of(m, m->current);
+}
+static inline unsigned int numa_node_id(struct zf_machine *m)
+{
+	const struct task_struct *t = task_of(m, m->current);
+	return t ? m->cpu_to_node[t->cpu] : 0;
+}
+static inline unsigned int smp_processor_id(struct zf_machine *m)
+{
+	const struct task_struct *t = task_of(m, m->current);
+	return t ? t->cpu : 0;
+}
+static inline struct per_cpu_pages *zone_pcp(struct zf_machine *m, const struct zone *z,
+					     unsigned int cpu)
+{
+	return &m->pcp[cpu][z->id];
+}
+static inline struct zf_alloc_frame *cur_frame(struct zf_machine *m)
+{
+	return m->alloc_depth ? &m->frames[m->alloc_depth - 1] : NULL;
+}
+static inline void __mod_zone_page_state(struct zone *z, enum zone_stat_item i, long delta)
+{
+	z->vm_stat[i] += delta;
+}
+static inline int64_t zone_page_state(const struct zone *z, enum zone_stat_item i)
+{
+	return z->vm_stat[i];
+}
+/* Exact in a sequential model: the snapshot equals the cached value. */
+static inline int64_t zone_page_state_snapshot(const struct zone *z, enum zone_stat_item i)
+{
+	return z->vm_stat[i];
+}
+static inline void count_vm_event(struct zf_machine *m, enum zf_vmstat_item i)
+{
+	m->vmstat[i]++;
+}
+static inline void count_vm_events(struct zf_machine *m, enum zf_vmstat_item i, uint64_t n)
+{
+	m->vmstat[i] += n;
+}
+static inline bool has_isolate_pageblock(const struct zone *z)
+{
+	return z->nr_isolate_pageblock != 0;
+}
+static inline bool is_migrate_isolate(int mt)
+{
+	return mt == MIGRATE_ISOLATE;
+}
+static inline bool is_migrate_cma(int mt)
+{
+	return mt == MIGRATE_CMA;
+}
+static inline bool is_migrate_movable(int mt)
+{
+	return mt == MIGRATE_MOVABLE || mt == MIGRATE_CMA;
+}
+static inline bool zf_bug(const struct zf_machine *m, uint32_t bug)
+{
+	return (m->cfg.bugs & bug) != 0;
+}
+static inline uint64_t compact_gap(unsigned int order)
+{
+	return 2UL << order;
+}
+static inline bool fatal_signal_pending(struct zf_machine *m)
+{
+	const struct task_struct *t = current_task(m);
+	return t && (t->flags & ZF_TASK_FATAL_SIGNAL);
+}
+
+/* ------------------------------------------------------------------ */
+/* Intrusive pfn lists (list.h)                                         */
+/* ------------------------------------------------------------------ */
+static inline void zf_list_init(struct zf_list *l)
+{
+	l->head = l->tail = ZF_NIL;
+}
+static inline bool zf_list_empty(const struct zf_list *l)
+{
+	return l->head == ZF_NIL;
+}
+static inline void zf_list_add(struct zf_machine *m, struct zf_list *l, uint32_t pfn)
+{
+	struct page *p = &m->pages[pfn];
+	p->prev = ZF_NIL;
+	p->next = l->head;
+	if (l->head != ZF_NIL)
+		m->pages[l->head].prev = pfn;
+	else
+		l->tail = pfn;
+	l->head = pfn;
+}
+static inline void zf_list_add_tail(struct zf_machine *m, struct zf_list *l, uint32_t pfn)
+{
+	struct page *p = &m->pages[pfn];
+	p->next = ZF_NIL;
+	p->prev = l->tail;
+	if (l->tail != ZF_NIL)
+		m->pages[l->tail].next = pfn;
+	else
+		l->head = pfn;
+	l->tail = pfn;
+}
+/* Insert pfn right after 'after' (which is on l). */
+static inline void zf_list_add_after(struct zf_machine *m, struct zf_list *l, uint32_t after,
+				     uint32_t pfn)
+{
+	struct page *a = &m->pages[after], *p = &m->pages[pfn];
+	p->prev = after;
+	p->next = a->next;
+	if (a->next != ZF_NIL)
+		m->pages[a->next].prev = pfn;
+	else
+		l->tail = pfn;
+	a->next = pfn;
+}
+static inline void zf_list_del(struct zf_machine *m, struct zf_list *l, uint32_t pfn)
+{
+	struct page *p = &m->pages[pfn];
+	if (p->prev != ZF_NIL)
+		m->pages[p->prev].next = p->next;
+	else
+		l->head = p->next;
+	if (p->next != ZF_NIL)
+		m->pages[p->next].prev = p->prev;
+	else
+		l->tail = p->prev;
+	p->next = p->prev = ZF_NIL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Locks (machine.c)                                                   */
+/* ------------------------------------------------------------------ */
+void zf_spin_lock(struct zf_machine *m, zf_spinlock_t *l);
+void zf_spin_unlock(struct zf_machine *m, zf_spinlock_t *l);
+bool zf_spin_trylock(struct zf_machine *m, zf_spinlock_t *l);
+
+/* ------------------------------------------------------------------ */
+/* Events (events.c)                                                    */
+/* ------------------------------------------------------------------ */
+void __zf_emit(struct zf_machine *m, enum zf_event_type type, unsigned int label, int zone_id,
+	       uint64_t pfn, unsigned int order, int64_t a, int64_t b, int64_t c, const char *func,
+	       const char *file, int line);
+#define zf_trace(m, type, zid, pfn, order, a, b, c)                                            \
+	do {                                                                                    \
+		if ((m)->hooks.on_event)                                                        \
+			__zf_emit((m), (type), 0, (zid), (pfn), (order), (a), (b), (c), __func__, \
+				  __FILE__, __LINE__);                                           \
+	} while (0)
+#define zf_trace_label(m, type, label, a, b)                                                   \
+	do {                                                                                    \
+		if ((m)->hooks.on_event)                                                        \
+			__zf_emit((m), (type), (label), -1, ZF_NO_PAGE, 0, (a), (b), 0, __func__,  \
+				  __FILE__, __LINE__);                                           \
+	} while (0)
+
+/* ------------------------------------------------------------------ */
+/* profile.c                                                            */
+/* ------------------------------------------------------------------ */
+const struct zf_profile *zf_profile_get(enum zf_profile_id id);
+
+/* ------------------------------------------------------------------ */
+/* gfp.c                                                               */
+/* ------------------------------------------------------------------ */
+int gfp_zone(gfp_t flags);                                    /* ac->high_zoneidx */
+int gfpflags_to_migratetype(struct zf_machine *m, gfp_t gfp); /* honours mobility_disabled */
+gfp_t current_gfp_context(struct zf_machine *m, gfp_t flags); /* PF_MEMALLOC_NOIO/NOFS */
+
+/* ------------------------------------------------------------------ */
+/* machine.c                                                           */
+/* ------------------------------------------------------------------ */
+void build_all_zonelists(struct zf_machine *m);
+uint64_t nr_free_buffer_pages(struct zf_machine *m);
+
+/* ------------------------------------------------------------------ */
+/* pageblock.c                                                         */
+/* ------------------------------------------------------------------ */
+int get_pageblock_migratetype(struct zf_machine *m, uint64_t pfn);
+void set_pageblock_migratetype(struct zf_machine *m, uint64_t pfn, int mt);
+bool get_pageblock_skip(struct zf_machine *m, uint64_t pfn);
+void set_pageblock_skip(struct zf_machine *m, uint64_t pfn);
+void clear_pageblock_skip(struct zf_machine *m, uint64_t pfn);
+static inline uint64_t pageblock_start_pfn(const struct zf_machine *m, uint64_t pfn)
+{
+	return pfn & ~(m->pageblock_nr_pages - 1);
+}
+static inline uint64_t pageblock_end_pfn(const struct zf_machine *m, uint64_t pfn)
+{
+	return pageblock_start_pfn(m, pfn) + m->pageblock_nr_pages;
+}
+
+/* ------------------------------------------------------------------ */
+/* buddy.c (spec §4.4, §4.5, §4.8)                                       */
+/* ------------------------------------------------------------------ */
+static inline bool PageBuddy(const struct page *p)
+{
+	return (p->flags & ZF_PG_BUDDY) != 0;
+}
+static inline uint64_t __find_buddy_pfn(uint64_t pfn, unsigned int order)
+{
+	return pfn ^ (1ULL << order);
+}
+bool page_is_buddy(struct zf_machine *m, uint64_t pfn, uint64_t buddy_pfn, unsigned int order);
+/* add/remove a free block on free_area[order].free_list[mt] (sets/clears PG_buddy, nr_free) */
+void add_to_free_area(struct zf_machine *m, struct zone *z, uint64_t pfn, unsigned int order,
+		      int mt);
+void add_to_free_area_tail(struct zf_machine *m, struct zone *z, uint64_t pfn,
+			   unsigned int order, int mt);
+void del_from_free_area(struct zf_machine *m, struct zone *z, uint64_t pfn, unsigned int order);
+void __free_one_page(struct zf_machine *m, uint64_t pfn, struct zone *z, unsigned int order,
+		     int migratetype);
+void free_one_page(struct zf_machine *m, struct zone *z, uint64_t pfn, unsigned int order,
+		   int migratetype);
+void expand(struct zf_machine *m, struct zone *z, uint64_t pfn, unsigned int low,
+	    unsigned int high, int migratetype);
+uint64_t __rmqueue_smallest(struct zf_machine *m, struct zone *z, unsigned int order,
+			    int migratetype); /* pfn or ZF_NO_PAGE */
+uint64_t __rmqueue(struct zf_machine *m, struct zone *z, unsigned int order, int migratetype);
+bool __rmqueue_fallback(struct zf_machine *m, struct zone *z, unsigned int order, int start_mt);
+bool can_steal_fallback(const struct zf_machine *m, unsigned int order, int start_mt);
+int find_suitable_fallback(struct zf_machine *m, struct free_area *area, unsigned int order,
+			   int migratetype, bool only_stealable, bool *can_steal);
+void steal_suitable_fallback(struct zf_machine *m, struct zone *z, uint64_t pfn, int start_type,
+			     bool whole_block);
+/* returns pages moved; *num_movable counts LRU/movable in-use pages in the range */
+int move_freepages(struct zf_machine *m, struct zone *z, uint64_t start_pfn, uint64_t end_pfn,
+		   int migratetype, int *num_movable);
+int move_freepages_block(struct zf_machine *m, struct zone *z, uint64_t pfn, int migratetype,
+			 int *num_movable);
+/* compaction free scanner / isolation helpers */
+int __isolate_free_page(struct zf_machine *m, uint64_t pfn, unsigned int order);
+/* __free_pages_ok: order > 0 frees */
+void __free_pages_ok(struct zf_machine *m, uint64_t pfn, unsigned int order);
+
+/* ------------------------------------------------------------------ */
+/* highatomic.c (spec §4.6)                                             */
+/* ------------------------------------------------------------------ */
+void reserve_highatomic_pageblock(struct zf_machine *m, uint64_t pfn, struct zone *z,
+				  unsigned int alloc_order);
+bool unreserve_highatomic_pageblock(struct zf_machine *m, const struct alloc_context *ac,
+				    bool force);
+
+/* ------------------------------------------------------------------ */
+/* page_isolation.c                                                     */
+/* ------------------------------------------------------------------ */
+int set_migratetype_isolate(struct zf_machine *m, uint64_t pfn, bool skip_hwpoisoned);
+void unset_migratetype_isolate(struct zf_machine *m, uint64_t pfn, int migratetype);
+int start_isolate_page_range(struct zf_machine *m, uint64_t start_pfn, uint64_t end_pfn,
+			     int migratetype);
+int undo_isolate_page_range(struct zf_machine *m, uint64_t start_pfn, uint64_t end_pfn,
+			    int migratetype);
+int test_pages_isolated(struct zf_machine *m, uint64_t start_pfn, uint64_t end_pfn);
+
+/* ------------------------------------------------------------------ */
+/* pcp.c (spec §4.3, §4.7, §4.9)                                         */
+/* ------------------------------------------------------------------ */
+int zone_batchsize(const struct zone *z);
+void pageset_set_batch(struct per_cpu_pages *pcp, int batch);
+void pageset_set_high(struct per_cpu_pages *pcp, int high);
+void zone_pcp_init(struct zf_machine *m, struct zone *z);
+int rmqueue_bulk(struct zf_machine *m, struct zone *z, unsigned int order, int count,
+		 struct zf_list *list, int migratetype, bool cold, unsigned int cpu);
+void free_pcppages_bulk(struct zf_machine *m, struct zone *z, int count,
+			struct per_cpu_pages *pcp);
+void free_hot_cold_page(struct zf_machine *m, uint64_t pfn, bool cold);
+void drain_pages_zone(struct zf_machine *m, unsigned int cpu, struct zone *z);
+void drain_local_pages(struct zf_machine *m, struct zone *z);
+void drain_all_pages(struct zf_machine *m, struct zone *z); /* z NULL: all zones */
+
+/* ------------------------------------------------------------------ */
+/* watermark.c (spec §3)                                                */
+/* ------------------------------------------------------------------ */
+long init_per_zone_wmark_min(struct zf_machine *m); /* default min_free_kbytes */
+void setup_per_zone_wmarks(struct zf_machine *m);
+void setup_per_zone_lowmem_reserve(struct zf_machine *m);
+void calculate_totalreserve_pages(struct zf_machine *m);
+static inline uint64_t min_wmark_pages(const struct zone *z)
+{
+	return z->watermark[WMARK_MIN];
+}
+static inline uint64_t low_wmark_pages(const struct zone *z)
+{
+	return z->watermark[WMARK_LOW];
+}
+static inline uint64_t high_wmark_pages(const struct zone *z)
+{
+	return z->watermark[WMARK_HIGH];
+}
+bool __zone_watermark_ok(struct zone *z, unsigned int order, uint64_t mark, int classzone_idx,
+			 uint32_t alloc_flags, int64_t free_pages, unsigned int max_order);
+bool zone_watermark_ok(struct zone *z, unsigned int order, uint64_t mark, int classzone_idx,
+		       uint32_t alloc_flags, unsigned int max_order);
+bool zone_watermark_fast(struct zone *z, unsigned int order, uint64_t mark, int classzone_idx,
+			 uint32_t alloc_flags, unsigned int max_order);
+bool zone_watermark_ok_safe(struct zone *z, unsigned int order, uint64_t mark,
+			    int classzone_idx, unsigned int max_order);
+
+/* ------------------------------------------------------------------ */
+/* page_alloc.c: fast path (spec §4.1-4.3)                              */
+/* ------------------------------------------------------------------ */
+const struct zonelist *ac_zonelist(struct zf_machine *m, const struct alloc_context *ac);
+/* first zoneref index at or after 'start' with idx <= high and node in nodemask, -1 */
+int next_zones_zonelist(struct zf_machine *m, const struct zonelist *zl, int start,
+			int high_zoneidx, uint32_t nodemask);
+int first_zones_zonelist(struct zf_machine *m, const struct zonelist *zl, int high_zoneidx,
+			 uint32_t nodemask);
+int ac_classzone_idx(struct zf_machine *m, const struct alloc_context *ac);
+struct zone *ac_preferred_zone(struct zf_machine *m, const struct alloc_context *ac);
+uint64_t get_page_from_freelist(struct zf_machine *m, gfp_t gfp_mask, unsigned int order,
+				uint32_t alloc_flags, const struct alloc_context *ac);
+uint64_t rmqueue(struct zf_machine *m, struct zone *preferred_zone, struct zone *z,
+		 unsigned int order, gfp_t gfp_flags, uint32_t alloc_flags, int migratetype);
+void prep_new_page(struct zf_machine *m, uint64_t pfn, unsigned int order, gfp_t gfp_flags,
+		   uint32_t alloc_flags);
+uint64_t __alloc_pages_nodemask(struct zf_machine *m, gfp_t gfp_mask, unsigned int order,
+				int preferred_nid, uint32_t nodemask);
+void __free_pages(struct zf_machine *m, uint64_t pfn, unsigned int order);
+bool should_fail_alloc_page(struct zf_machine *m, gfp_t gfp_mask, unsigned int order);
+bool node_dirty_ok(struct zf_machine *m, int nid);
+
+/* ------------------------------------------------------------------ */
+/* slowpath.c (spec §5)                                                 */
+/* ------------------------------------------------------------------ */
+uint32_t gfp_to_alloc_flags(struct zf_machine *m, gfp_t gfp_mask);
+bool gfp_pfmemalloc_allowed(struct zf_machine *m, gfp_t gfp_mask);
+void wake_all_kswapds(struct zf_machine *m, unsigned int order, const struct alloc_context *ac);
+uint64_t __alloc_pages_slowpath(struct zf_machine *m, gfp_t gfp_mask, unsigned int order,
+				struct alloc_context *ac);
+uint64_t __alloc_pages_direct_reclaim(struct zf_machine *m, gfp_t gfp_mask, unsigned int order,
+				      uint32_t alloc_flags, const struct alloc_context *ac,
+				      unsigned long *did_some_progress);
+uint64_t __alloc_pages_direct_compact(struct zf_machine *m, gfp_t gfp_mask, unsigned int order,
+				      uint32_t alloc_flags, const struct alloc_context *ac,
+				      int prio, compact_result_t *compact_result);
+bool should_reclaim_retry(struct zf_machine *m, gfp_t gfp_mask, unsigned int order,
+			  const struct alloc_context *ac, uint32_t alloc_flags, bool did_some_progress,
+			  unsigned int *no_progress_loops);
+bool should_compact_retry(struct zf_machine *m, const struct alloc_context *ac, int order,
+			  uint32_t alloc_flags, compact_result_t compact_result, int *compact_priority,
+			  unsigned int *compaction_retries);
+uint64_t __alloc_pages_cpuset_fallback(struct zf_machine *m, gfp_t gfp_mask, unsigned int order,
+				       uint32_t alloc_flags, const struct alloc_context *ac);
+uint64_t __alloc_pages_may_oom(struct zf_machine *m, gfp_t gfp_mask, unsigned int order,
+			       const struct alloc_context *ac, unsigned long *did_some_progress);
+void warn_alloc(struct zf_machine *m, gfp_t gfp_mask, uint32_t nodemask, bool stall);
+/* call the harness at a named yield point (no zone lock held) */
+void zf_yield(struct zf_machine *m, enum zf_yield_point yp);
+
+/* ------------------------------------------------------------------ */
+/* lru.c + vmscan.c (spec §7.2-7.5)                                      */
+/* ------------------------------------------------------------------ */
+static inline enum lru_list page_lru(const struct page *p)
+{
+	enum lru_list l = (p->flags & ZF_PG_ANON) ? LRU_INACTIVE_ANON : LRU_INACTIVE_FILE;
+	return (p->flags & ZF_PG_ACTIVE) ? (enum lru_list)(l + 1) : l;
+}
+void add_page_to_lru_list(struct zf_machine *m, uint64_t pfn, enum lru_list lru);
+void del_page_from_lru_list(struct zf_machine *m, uint64_t pfn, enum lru_list lru);
+uint64_t zone_reclaimable_pages(struct zf_machine *m, const struct zone *z);
+bool zone_reclaimable_anon(const struct zf_machine *m); /* nr_swap_pages > 0 */
+struct scan_control {
+	uint64_t nr_to_reclaim;
+	gfp_t gfp_mask;
+	int order;
+	uint32_t nodemask;
+	int reclaim_idx;
+	int priority;
+	bool may_writepage, may_unmap, may_swap;
+	bool compaction_ready;
+	bool kswapd;
+	uint64_t nr_scanned, nr_reclaimed;
+};
+unsigned long try_to_free_pages(struct zf_machine *m, const struct zonelist *zl, int order,
+				gfp_t gfp_mask, uint32_t nodemask);
+bool throttle_direct_reclaim(struct zf_machine *m, gfp_t gfp_mask, const struct zonelist *zl,
+			     uint32_t nodemask);
+bool allow_direct_reclaim(struct zf_machine *m, struct pglist_data *pgdat);
+bool shrink_node(struct zf_machine *m, struct pglist_data *pgdat, struct scan_control *sc);
+bool compaction_ready(struct zf_machine *m, struct zone *z, struct scan_control *sc);
+void writeback_complete_due(struct zf_machine *m); /* end_page_writeback for pages whose IO ended */
+
+/* ------------------------------------------------------------------ */
+/* kswapd.c (spec §7.1)                                                 */
+/* ------------------------------------------------------------------ */
+void wakeup_kswapd(struct zf_machine *m, struct zone *z, unsigned int order, int classzone_idx);
+bool pgdat_balanced(struct zf_machine *m, struct pglist_data *pgdat, int order,
+		    int classzone_idx);
+bool prepare_kswapd_sleep(struct zf_machine *m, struct pglist_data *pgdat, int order,
+			  int classzone_idx);
+int balance_pgdat(struct zf_machine *m, struct pglist_data *pgdat, int order,
+		  int classzone_idx);
+void kswapd_run_once(struct zf_machine *m, struct pglist_data *pgdat); /* one woken cycle */
+
+/* ------------------------------------------------------------------ */
+/* compaction.c + vmstat fragmentation index (spec §6)                  */
+/* ------------------------------------------------------------------ */
+int fragmentation_index(struct zf_machine *m, struct zone *z, unsigned int order);
+compact_result_t __compaction_suitable(struct zf_machine *m, struct zone *z, int order,
+				       uint32_t alloc_flags, int classzone_idx,
+				       uint64_t wmark_target);
+compact_result_t compaction_suitable(struct zf_machine *m, struct zone *z, int order,
+				     uint32_t alloc_flags, int classzone_idx);
+bool compaction_zonelist_suitable(struct zf_machine *m, const struct alloc_context *ac, int order,
+				  uint32_t alloc_flags);
+void defer_compaction(struct zf_machine *m, struct zone *z, int order);
+bool compaction_deferred(struct zf_machine *m, struct zone *z, int order);
+void compaction_defer_reset(struct zf_machine *m, struct zone *z, int order, bool alloc_success);
+bool compaction_restarting(struct zone *z, int order);
+compact_result_t try_to_compact_pages(struct zf_machine *m, gfp_t gfp_mask, unsigned int order,
+				      uint32_t alloc_flags, const struct alloc_context *ac,
+				      int prio);
+static inline bool compaction_made_progress(compact_result_t r)
+{
+	return r == COMPACT_SUCCESS;
+}
+static inline bool compaction_failed(compact_result_t r)
+{
+	return r == COMPACT_COMPLETE;
+}
+static inline bool compaction_withdrawn(compact_result_t r)
+{
+	return r == COMPACT_SKIPPED || r == COMPACT_DEFERRED || r == COMPACT_CONTENDED ||
+	       r == COMPACT_PARTIAL_SKIPPED;
+}
+void wakeup_kcompactd(struct zf_machine *m, struct pglist_data *pgdat, int order,
+		      int classzone_idx);
+void kcompactd_do_work(struct zf_machine *m, struct pglist_data *pgdat);
+void compact_node(struct zf_machine *m, int nid);
+void reset_isolation_suitable(struct zf_machine *m, struct pglist_data *pgdat);
+/* migrate one in-use movable page to a free target page; used by compaction and hot-remove */
+int zf_migrate_page(struct zf_machine *m, uint64_t src_pfn, uint64_t dst_pfn);
+
+/* ------------------------------------------------------------------ */
+/* oom_kill.c (spec §5.9)                                               */
+/* ------------------------------------------------------------------ */
+struct oom_control {
+	const struct alloc_context *ac; /* zonelist + nodemask of the failing allocation */
+	gfp_t gfp_mask;
+	int order;
+	int chosen;          /* task id, -1 none, -2 abort (existing victim) */
+	uint64_t chosen_points;
+	uint64_t totalpages;
+};
+bool out_of_memory(struct zf_machine *m, struct oom_control *oc);
+uint64_t oom_badness(struct zf_machine *m, int task, uint64_t totalpages);
+void mark_oom_victim(struct zf_machine *m, int task);
+void wake_oom_reaper(struct zf_machine *m, int task);
+bool oom_reap_task_once(struct zf_machine *m, int task); /* true when done (reaped or skipped) */
+bool tsk_is_oom_victim(struct zf_machine *m, int task);
+bool mutex_trylock_oom(struct zf_machine *m);
+void mutex_unlock_oom(struct zf_machine *m);
+
+/* ------------------------------------------------------------------ */
+/* cpuset.c                                                             */
+/* ------------------------------------------------------------------ */
+bool cpusets_enabled(const struct zf_machine *m);
+uint32_t cpuset_current_mems_allowed(struct zf_machine *m);
+bool cpuset_zone_allowed(struct zf_machine *m, const struct zone *z, gfp_t gfp_mask);
+unsigned int read_mems_allowed_begin(struct zf_machine *m);
+bool read_mems_allowed_retry(struct zf_machine *m, unsigned int seq);
+bool check_retry_cpuset(struct zf_machine *m, unsigned int cpuset_mems_cookie,
+			struct alloc_context *ac); /* 4.13+ */
+uint32_t node_states_memory(const struct zf_machine *m); /* nodes with memory */
+
+/* ------------------------------------------------------------------ */
+/* task.c                                                               */
+/* ------------------------------------------------------------------ */
+uint64_t task_exit_mm(struct zf_machine *m, int task); /* frees LRU pages, swap; returns pages */
+
+/* ------------------------------------------------------------------ */
+/* sched.c: virtual time                                                */
+/* ------------------------------------------------------------------ */
+void schedule_timeout(struct zf_machine *m, uint64_t ticks); /* sleeps: runs background work */
+void congestion_wait(struct zf_machine *m, uint64_t ticks);
+void cond_resched(struct zf_machine *m);
+void run_background_work(struct zf_machine *m); /* kswapd, kcompactd, reaper, exits, writeback */
+
+/* ------------------------------------------------------------------ */
+/* hotplug.c                                                            */
+/* ------------------------------------------------------------------ */
+int take_page_off_buddy(struct zf_machine *m, uint64_t pfn);
+
+#endif /* ZONEFUZZ_INTERNAL_H */
