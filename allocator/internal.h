@@ -3,7 +3,7 @@
  * allocator/internal.h - the model's private structures, mirroring
  * include/linux/mmzone.h, mm/internal.h and friends of Linux 4.12.
  *
- * Only allocator/*.c and tests/unit may include this header. Everything lives
+ * Only allocator/ sources and tests/unit may include this header. Everything lives
  * in struct zf_machine; there are no globals. Internal structures use indices
  * (zone ids, pfns, task ids) instead of pointers so that zf_machine_copy() is
  * a memcpy of the machine plus its page arrays.
@@ -242,6 +242,9 @@ struct zone {
 
 	/* LRU (per-zone lists; the 4.12 node LRU with its per-zone counters) */
 	struct zf_list lru[NR_LRU_LISTS];
+	/* added by reclaim: LRU pages under writeback (a part of NR_ZONE_WRITE_PENDING); lets
+	 * writeback_complete_due() stop its LRU walk once all of them were found */
+	uint64_t nr_writeback;
 
 	/* compaction (spec §6.2, §6.3) */
 	unsigned int compact_considered;
@@ -250,6 +253,9 @@ struct zone {
 	uint64_t compact_cached_free_pfn;
 	uint64_t compact_cached_migrate_pfn[2]; /* [0] async, [1] sync */
 	bool compact_blockskip_flush;
+	/* added by compaction: free pages held on compact_control free lists (a part of
+	 * NR_ISOLATED), so that too_many_isolated() counts only isolated LRU pages (spec §6.3) */
+	uint64_t compact_isolated_free;
 
 	bool offline; /* hot-removed */
 };
@@ -636,6 +642,10 @@ gfp_t current_gfp_context(struct zf_machine *m, gfp_t flags); /* PF_MEMALLOC_NOI
 /* ------------------------------------------------------------------ */
 void build_all_zonelists(struct zf_machine *m);
 uint64_t nr_free_buffer_pages(struct zf_machine *m);
+/* added by machine area: free [start, end) of zone z (pages not in the buddy) to the buddy
+ * lists as maximal aligned blocks of one pageblock type each, accounting NR_FREE_PAGES /
+ * NR_FREE_CMA_PAGES (boot and memory online; mm/nobootmem.c __free_pages_memory) */
+uint64_t __free_pages_memory(struct zf_machine *m, struct zone *z, uint64_t start, uint64_t end);
 
 /* ------------------------------------------------------------------ */
 /* pageblock.c                                                         */
@@ -687,7 +697,8 @@ int find_suitable_fallback(struct zf_machine *m, struct free_area *area, unsigne
 			   int migratetype, bool only_stealable, bool *can_steal);
 void steal_suitable_fallback(struct zf_machine *m, struct zone *z, uint64_t pfn, int start_type,
 			     bool whole_block);
-/* returns pages moved; *num_movable counts LRU/movable in-use pages in the range */
+/* returns pages moved; *num_movable counts LRU/movable in-use pages in the range;
+ * end_pfn is INCLUSIVE, as 4.12's end_page (clarified by buddy core) */
 int move_freepages(struct zf_machine *m, struct zone *z, uint64_t start_pfn, uint64_t end_pfn,
 		   int migratetype, int *num_movable);
 int move_freepages_block(struct zf_machine *m, struct zone *z, uint64_t pfn, int migratetype,
@@ -722,6 +733,20 @@ int test_pages_isolated(struct zf_machine *m, uint64_t start_pfn, uint64_t end_p
 int zone_batchsize(const struct zone *z);
 void pageset_set_batch(struct per_cpu_pages *pcp, int batch);
 void pageset_set_high(struct per_cpu_pages *pcp, int high);
+/* added by buddy core: an order-0 free racing with pageset_update() (planted bug B3): the
+ * page (already cleared by __free_pages) is linked on race->cpu's pcp and tested against
+ * the OLD high before the update; the batch it drains is read after it. */
+struct pcp_racing_free {
+	uint64_t pfn;     /* ZF_NO_PAGE: no racing free */
+	unsigned int cpu; /* the freeing CPU; the window exists on its pcp of the page's zone */
+	bool cold;
+};
+/* added by buddy core: 4.12 pageset_update (batch=1, high, batch); m may be NULL if !race */
+void pageset_update(struct zf_machine *m, struct per_cpu_pages *pcp, int high, int batch,
+		    const struct pcp_racing_free *race);
+/* added by buddy core: 4.12 zone_pcp_update: batch/high of every CPU after a size change
+ * (memory online); race may be NULL */
+void zone_pcp_update(struct zf_machine *m, struct zone *z, const struct pcp_racing_free *race);
 void zone_pcp_init(struct zf_machine *m, struct zone *z);
 int rmqueue_bulk(struct zf_machine *m, struct zone *z, unsigned int order, int count,
 		 struct zf_list *list, int migratetype, bool cold, unsigned int cpu);
@@ -782,6 +807,12 @@ uint64_t __alloc_pages_nodemask(struct zf_machine *m, gfp_t gfp_mask, unsigned i
 void __free_pages(struct zf_machine *m, uint64_t pfn, unsigned int order);
 bool should_fail_alloc_page(struct zf_machine *m, gfp_t gfp_mask, unsigned int order);
 bool node_dirty_ok(struct zf_machine *m, int nid);
+/* added by alloc: gfp_zonelist() (include/linux/gfp.h, CONFIG_NUMA): __GFP_THISNODE
+ * allocations use the node's NOFALLBACK zonelist */
+static inline int gfp_zonelist(gfp_t flags)
+{
+	return (flags & __GFP_THISNODE) ? ZONELIST_NOFALLBACK : ZONELIST_FALLBACK;
+}
 
 /* ------------------------------------------------------------------ */
 /* slowpath.c (spec §5)                                                 */
@@ -842,6 +873,8 @@ bool throttle_direct_reclaim(struct zf_machine *m, gfp_t gfp_mask, const struct 
 bool allow_direct_reclaim(struct zf_machine *m, struct pglist_data *pgdat);
 bool shrink_node(struct zf_machine *m, struct pglist_data *pgdat, struct scan_control *sc);
 bool compaction_ready(struct zf_machine *m, struct zone *z, struct scan_control *sc);
+/* added by reclaim: kswapd's anon aging (balance_pgdat), lives in vmscan.c with shrink_active_list */
+void age_active_anon(struct zf_machine *m, struct pglist_data *pgdat, struct scan_control *sc);
 void writeback_complete_due(struct zf_machine *m); /* end_page_writeback for pages whose IO ended */
 
 /* ------------------------------------------------------------------ */
@@ -906,6 +939,20 @@ struct oom_control {
 	uint64_t chosen_points;
 	uint64_t totalpages;
 };
+/* added by oom/cpuset: the label of ZF_EV_OOM_INVOKE, which out_of_memory() emits once per
+ * call, before any kill/sleep (a = its result, b = chosen task or -1 none / -2 existing
+ * victim, c = totalpages of the constraint) */
+enum zf_oom_outcome {
+	ZF_OOM_OUT_KILLED = 0,      /* select_bad_process chose a victim: oom_kill_process */
+	ZF_OOM_OUT_VICTIM_WAIT,     /* an existing victim without MMF_OOM_SKIP aborted the scan */
+	ZF_OOM_OUT_FAKE_PROGRESS,   /* gfp_mask without __GFP_FS: nothing killed, returns true */
+	ZF_OOM_OUT_CURRENT_EXITING, /* task_will_free_mem(current): current marked, no kill */
+	ZF_OOM_OUT_ALLOCATING_TASK, /* sysctl oom_kill_allocating_task killed current */
+	ZF_OOM_OUT_DISABLED,        /* oom_killer_disabled: returns false */
+	ZF_OOM_OUT_NO_KILLABLE,     /* "Out of memory and no killable processes": a kernel panic */
+	ZF_OOM_OUT_CHOSEN_EXITING,  /* the chosen task was already dying: marked victim, no kill */
+	ZF_NR_OOM_OUTCOMES,
+};
 bool out_of_memory(struct zf_machine *m, struct oom_control *oc);
 uint64_t oom_badness(struct zf_machine *m, int task, uint64_t totalpages);
 void mark_oom_victim(struct zf_machine *m, int task);
@@ -926,11 +973,16 @@ bool read_mems_allowed_retry(struct zf_machine *m, unsigned int seq);
 bool check_retry_cpuset(struct zf_machine *m, unsigned int cpuset_mems_cookie,
 			struct alloc_context *ac); /* 4.13+ */
 uint32_t node_states_memory(const struct zf_machine *m); /* nodes with memory */
+/* added by oom/cpuset: the MPOL_BIND nodemask an allocation of current gets (0 = NULL), as
+ * alloc_pages_current() -> policy_nodemask() computes it; for page_alloc.c */
+uint32_t policy_nodemask(struct zf_machine *m, gfp_t gfp);
 
 /* ------------------------------------------------------------------ */
 /* task.c                                                               */
 /* ------------------------------------------------------------------ */
 uint64_t task_exit_mm(struct zf_machine *m, int task); /* frees LRU pages, swap; returns pages */
+/* added by oom/cpuset: is the task inside an allocation (on m->frames[])? It cannot exit then */
+bool zf_task_allocating(const struct zf_machine *m, int task);
 
 /* ------------------------------------------------------------------ */
 /* sched.c: virtual time                                                */
@@ -943,6 +995,7 @@ void run_background_work(struct zf_machine *m); /* kswapd, kcompactd, reaper, ex
 /* ------------------------------------------------------------------ */
 /* hotplug.c                                                            */
 /* ------------------------------------------------------------------ */
+/* added by machine area: returns the kernel's bool, 1 when the free page was taken off */
 int take_page_off_buddy(struct zf_machine *m, uint64_t pfn);
 
 #endif /* ZONEFUZZ_INTERNAL_H */
