@@ -991,6 +991,7 @@ void schedule_timeout(struct zf_machine *m, uint64_t ticks); /* sleeps: runs bac
 void congestion_wait(struct zf_machine *m, uint64_t ticks);
 void cond_resched(struct zf_machine *m);
 void run_background_work(struct zf_machine *m); /* kswapd, kcompactd, reaper, exits, writeback */
+void zf_loop_tick(struct zf_machine *m); /* one retry-loop pass: one jiffy of other CPUs' work */
 
 /* ------------------------------------------------------------------ */
 /* hotplug.c                                                            */

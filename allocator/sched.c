@@ -114,6 +114,21 @@ void congestion_wait(struct zf_machine *m, uint64_t ticks)
 	schedule_timeout(m, ticks);
 }
 
+/*
+ * One pass of an allocation's retry loop costs one jiffy of virtual time. In
+ * the kernel the loop burns CPU time while kswapd, exiting OOM victims and the
+ * OOM reaper run on other CPUs (spec §5.10: a victim is waited for, and
+ * MMF_OOM_SKIP ends the wait after about a second). The sequential model has
+ * no other CPUs, so without this a loop that waits for them would spin at a
+ * frozen clock: a model artefact, not a 4.12 livelock. It is a stand-in for
+ * concurrency, not a kernel sleep, and traces no SCHEDULE event.
+ */
+void zf_loop_tick(struct zf_machine *m)
+{
+	m->jiffies++;
+	__run_background_work(m, true);
+}
+
 /* cond_resched(): never sleeps in the model and runs nothing (model contract). */
 void cond_resched(struct zf_machine *m)
 {

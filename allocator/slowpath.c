@@ -717,6 +717,7 @@ static int slowpath_check_restart(struct zf_machine *m, unsigned int cpuset_mems
 		if (res)                                                                           \
 			res->retries++;                                                            \
 		SP_GOTO(g);                                                                        \
+		zf_loop_tick(m);                                                                   \
 		goto retry;                                                                        \
 	} while (0)
 #define SP_GOTO_RETRY_CPUSET(g)                                                                    \

@@ -256,10 +256,14 @@ TEST(costly_with_repeat_loops_then_fails)
 	assert_true(m != NULL);
 	filler = new_task(m, "anon", 0, 0, 0);
 	t = new_task(m, "a", 0, 0, 0);
-	/* anon pages down to the MIN watermark, without reclaim */
+	/*
+	 * anon pages down to the MIN watermark, without reclaim and without
+	 * waking kswapd: kswapd (GFP_KERNEL) could swap them out while the
+	 * request loops (each retry pass lets other CPUs' work run), which is
+	 * not the rule under test.
+	 */
 	assert_true(zf_lru_fill(m, filler, ZF_LRU_ANON, 1u << 20,
-				ZF_GFP_NOWAIT | __GFP_HIGHMEM | __GFP_MOVABLE | __GFP_NOWARN) >
-		    1000);
+				__GFP_HIGHMEM | __GFP_MOVABLE | __GFP_NOWARN) > 1000);
 	/* precondition of the loop: a free block of order >= 4 on a normal list somewhere */
 	for (int zid = 0; zid < 3; zid++) {
 		zf_inspect_zone(m, zid, &zi);
@@ -271,7 +275,8 @@ TEST(costly_with_repeat_loops_then_fails)
 	assert_true(high_block);
 	memset(&h, 0, sizeof(h));
 	set_harness(m, &h);
-	expect_eq(alloc(m, t, ZF_GFP_NOIO | __GFP_REPEAT | __GFP_NOWARN, 4, &res), -1);
+	/* GFP_NOIO without __GFP_KSWAPD_RECLAIM: direct reclaim cannot swap */
+	expect_eq(alloc(m, t, __GFP_DIRECT_RECLAIM | __GFP_REPEAT | __GFP_NOWARN, 4, &res), -1);
 	expect_eq(res.status, ZF_ALLOC_FAIL);
 	expect_eq(res.retries, MAX_RECLAIM_RETRIES);
 	expect_eq(h.log.gotos[ZF_GOTO_RETRY_SHOULD_RECLAIM], MAX_RECLAIM_RETRIES);
