@@ -369,6 +369,7 @@ struct zf_profile {
 	bool pcp_count_clamp;        /* 5.9: free_pcppages_bulk count = min(pcp->count, count) */
 	bool zonelist_seq;           /* 6.1: zonelist_update_seq restart */
 	bool max_order_at_entry;     /* 4.20: order >= MAX_ORDER rejected at entry */
+	bool isolate_busy_if_isolated; /* 4.20: isolating an isolated block fails (no double count) */
 };
 
 /* ------------------------------------------------------------------ */

@@ -96,6 +96,15 @@ int set_migratetype_isolate(struct zf_machine *m, uint64_t pfn, bool skip_hwpois
 	int ret = -1;
 
 	zf_spin_lock(m, &z->lock);
+	/*
+	 * 4.20 (profile->isolate_busy_if_isolated): a block someone else has
+	 * already isolated is busy. 4.12 has no such check: a second isolator
+	 * (memory offline racing alloc_contig_range) moves the block's free
+	 * pages "out" of NR_FREE_PAGES a second time (tests/known/).
+	 */
+	if (m->profile->isolate_busy_if_isolated &&
+	    is_migrate_isolate(get_pageblock_migratetype(m, pfn)))
+		goto out;
 	/* the memory_isolate_notify chain (powerpc CMM) reports no pages: count 0 */
 	if (!has_unmovable_pages(m, z, pfn, 0, skip_hwpoisoned))
 		ret = 0;
@@ -108,6 +117,7 @@ int set_migratetype_isolate(struct zf_machine *m, uint64_t pfn, bool skip_hwpois
 		nr_pages = move_freepages_block(m, z, pfn, MIGRATE_ISOLATE, NULL);
 		__mod_zone_freepage_state(z, -(long)nr_pages, migratetype);
 	}
+out:
 	zf_spin_unlock(m, &z->lock);
 	if (!ret)
 		drain_all_pages(m, z);

@@ -28,6 +28,10 @@
  *                       splits the smallest suitable block.
  *   alloc_oom           4.14: ALLOC_OOM for OOM victims (cd04ae1e2dc8).
  *   max_order_at_entry  4.20: order >= MAX_ORDER rejected at entry.
+ *   isolate_busy_if_isolated 4.20: set_migratetype_isolate() fails on a block
+ *                       that is already isolated ("make start_isolate_page_range()
+ *                       fail if already isolated", 2c7452a075d4 (r)); before it a
+ *                       second isolator counted the block's free pages out twice.
  *   pcp_count_clamp     5.9: free_pcppages_bulk() clamps count to pcp->count
  *                       (88e8ac11d2ea).
  *   zonelist_seq        6.1: zonelist_update_seq restart (3d36424b3b58).
@@ -79,6 +83,7 @@ static const struct zf_profile zf_profiles[ZF_NR_PROFILES] = {
 	    .fallback_smallest = true,
 	    .alloc_oom = true,
 	    .max_order_at_entry = true,
+	    .isolate_busy_if_isolated = true,
 	    .pcp_count_clamp = true,
 	},
     [ZF_PROFILE_6_1] =
@@ -92,6 +97,7 @@ static const struct zf_profile zf_profiles[ZF_NR_PROFILES] = {
 	    .fallback_smallest = true,
 	    .alloc_oom = true,
 	    .max_order_at_entry = true,
+	    .isolate_busy_if_isolated = true,
 	    .pcp_count_clamp = true,
 	    .zonelist_seq = true,
 	},
