@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# zonefuzz: one entry point for a fresh Debian 12 machine (run as root, or
+# with sudo available).
+#
+#   ./run.sh         install missing packages, build (default preset), run the
+#                    main job (`zonefuzz demo`): every embedded scenario with
+#                    all oracles -> out/report.json + out/summary.txt
+#   ./run.sh test    install missing packages, build the gcc and clang
+#                    ASan+UBSan presets, run ctest for both
+#
+# Never reads anything outside this repository.
+set -euo pipefail
+
+cd "$(dirname "$0")"
+
+PACKAGES=(cmake ninja-build gcc clang libclang-rt-14-dev libcjson-dev python3)
+JOBS="$(nproc 2>/dev/null || echo 2)"
+
+install_missing() {
+	local missing=() p
+	for p in "${PACKAGES[@]}"; do
+		if ! dpkg -s "$p" >/dev/null 2>&1; then
+			missing+=("$p")
+		fi
+	done
+	if ((${#missing[@]} == 0)); then
+		return 0
+	fi
+	echo "run.sh: installing ${missing[*]}" >&2
+	local sudo=()
+	if [[ $(id -u) -ne 0 ]]; then
+		if command -v sudo >/dev/null 2>&1; then
+			sudo=(sudo)
+		else
+			echo "run.sh: missing packages (${missing[*]}) and not root" >&2
+			exit 2
+		fi
+	fi
+	"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
+	"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+build() { # preset [target...]
+	local preset="$1"
+	shift
+	cmake --preset "$preset" >/dev/null
+	if (($# > 0)); then
+		cmake --build --preset "$preset" -j "$JOBS" --target "$@"
+	else
+		cmake --build --preset "$preset" -j "$JOBS"
+	fi
+}
+
+main_job() {
+	install_missing
+	build default zonefuzz
+	mkdir -p out
+	./build/bin/zonefuzz demo --out out
+}
+
+test_job() {
+	install_missing
+	build asan
+	build clang-asan
+	local rc=0
+	ctest --preset asan -j "$JOBS" || rc=1
+	ctest --preset clang-asan -j "$JOBS" || rc=1
+	return "$rc"
+}
+
+case "${1:-}" in
+"") main_job ;;
+test) test_job ;;
+-h | --help | help)
+	sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+	;;
+*)
+	echo "usage: ./run.sh [test]" >&2
+	exit 2
+	;;
+esac
