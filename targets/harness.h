@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * targets/harness.h - what every fuzz target does with one input: decode it,
+ * run it with the oracles on, and turn a finding into one stable,
+ * assert-style line followed by abort(), so libFuzzer, AFL++, ClusterFuzz
+ * and CASR classify and deduplicate findings as they are.
+ */
+#ifndef ZONEFUZZ_TARGETS_HARNESS_H
+#define ZONEFUZZ_TARGETS_HARNESS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "decoder.h"
+
+/*
+ * Run one input for a target. Returns 0; on an oracle finding prints
+ *   zonefuzz: ASSERTION FAILED: <ORACLE_ID> in <model function>: <message>
+ * then the decoded scenario tail and the zone state, and calls abort().
+ * Environment (read once): ZF_BUGS=B11,B12 (planted bugs; never chosen by
+ * the input), ZF_ORACLES=all|none|a,b, ZF_FUZZ_NO_ABORT=1 (report, don't abort).
+ */
+int zf_fuzz_one(enum zf_target_kind kind, const uint8_t *data, size_t size);
+
+/*
+ * Slow-path coverage counted from the model's events, not from line
+ * coverage: how often every label and goto of __alloc_pages_slowpath (and
+ * every gfp class of the decoder's tables) was reached. `zonefuzz coverage`
+ * and the corpus ctest use it to name what the corpus never reaches.
+ */
+struct zf_fuzz_cov {
+	uint64_t inputs;
+	uint64_t findings; /* inputs with an oracle finding (ZF_FUZZ_NO_ABORT=1 runs) */
+	uint64_t labels[ZF_NR_LABELS];
+	uint64_t gotos[ZF_NR_GOTOS];
+	uint64_t gfp_classes[ZF_DEC_MAX_GFP_CLASSES]; /* decoded alloc ops per class index */
+};
+
+/* Count into cov from now on (NULL: stop). Not thread-safe, like the engines. */
+void zf_fuzz_count_into(struct zf_fuzz_cov *cov);
+/* Text form: "inputs N", "label NAME N", "goto NAME N", "gfp INDEX N" lines. */
+int zf_fuzz_cov_write(const struct zf_fuzz_cov *cov, const char *path);
+/* Add a file written by zf_fuzz_cov_write() to cov (unknown lines are skipped). 0 or -1. */
+int zf_fuzz_cov_read(struct zf_fuzz_cov *cov, const char *path);
+
+#endif /* ZONEFUZZ_TARGETS_HARNESS_H */
