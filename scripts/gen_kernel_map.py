@@ -157,6 +157,23 @@ MAP = [
     ("schedule_timeout", "kernel/time/timer.c", None),
     ("congestion_wait", "mm/backing-dev.c", None),
     ("cond_resched", "include/linux/sched.h", None),
+    ("Public API (zf_*) and the kernel entry point it stands for", None, None),
+    ("alloc_pages_nodemask", "include/linux/gfp.h", "zf_alloc_pages"),
+    ("__free_pages", "mm/page_alloc.c", "zf_free_pages"),
+    ("handle_mm_fault (anon/page-cache page)", "mm/memory.c", "zf_lru_fill"),
+    ("munmap / truncate", "mm/mmap.c", "zf_lru_release"),
+    ("set_page_dirty", "mm/page-writeback.c", "zf_lru_dirty"),
+    ("mark_page_accessed", "mm/swap.c", "zf_lru_activate"),
+    ("kswapd thread loop", "mm/vmscan.c", "zf_run_kswapd"),
+    ("kcompactd thread loop", "mm/compaction.c", "zf_run_kcompactd"),
+    ("sysctl_compaction_handler", "mm/compaction.c", "zf_compact_node"),
+    ("drain_all_pages", "mm/page_alloc.c", "zf_drain_all_pages"),
+    ("start_isolate_page_range", "mm/page_isolation.c", "zf_isolate_range"),
+    ("undo_isolate_page_range", "mm/page_isolation.c", "zf_unisolate_range"),
+    ("memory_failure -> take_page_off_buddy", "mm/memory-failure.c", "zf_poison_page"),
+    ("cpuset_change_task_nodemask", "kernel/cgroup/cpuset.c", "zf_task_set_mems"),
+    ("do_set_mempolicy (MPOL_BIND)", "mm/mempolicy.c", "zf_task_set_mempolicy"),
+    ("send_sig(SIGKILL)", "kernel/signal.c", "zf_task_kill"),
     ("Memory hotplug", None, None),
     ("offline_pages", "mm/memory_hotplug.c", "zf_offline_zone"),
     ("online_pages", "mm/memory_hotplug.c", "zf_online_zone"),
@@ -204,6 +221,18 @@ def render():
         else:
             loc = ", ".join(f"[{p}:{ln}](../{p}#L{ln})" for p, ln in hits)
         out.append(f"| `{kfunc}` | {kfile} | `{model}` | {loc} |")
+    # the labels of __alloc_pages_slowpath
+    out += ["", "## Labels of `__alloc_pages_slowpath` (4.12)", "", "| label | model file:line |", "|---|---|"]
+    sp = ROOT / "allocator" / "slowpath.c"
+    inside = False
+    for i, line in enumerate(sp.read_text().splitlines()):
+        if re.match(r"^\S.*\b__alloc_pages_slowpath\(", line) and not line.rstrip().endswith(";"):
+            inside = True
+        if not inside:
+            continue
+        m = re.match(r"^(retry_cpuset|retry|nopage|fail|got_pg):", line)
+        if m:
+            out.append(f"| `{m.group(1)}:` | [allocator/slowpath.c:{i + 1}](../allocator/slowpath.c#L{i + 1}) |")
     return "\n".join(out) + "\n", missing
 
 
