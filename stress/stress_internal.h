@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * stress/stress_internal.h - helpers shared by the stress/ sources (not a
+ * public header).
+ */
+#ifndef ZONEFUZZ_STRESS_INTERNAL_H
+#define ZONEFUZZ_STRESS_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "zonefuzz/stress.h"
+
+/* Whole file into a NUL-terminated buffer (caller frees); NULL on error. */
+char *zf_read_file(const char *path, size_t *len);
+/* Write len bytes to path (0 / -1). */
+int zf_write_file(const char *path, const char *data, size_t len);
+/* mkdir -p (0 / -1). */
+int zf_mkdir_p(const char *path);
+
+/* Where the source tree's stress/ files are (ZF_STRESS_DIR overrides the built-in path). */
+const char *zf_vm_stress_dir(void);
+const char *zf_vm_profiles_dir(void);
+
+/* The result bundle (bundle.c). */
+struct zf_vm_run_info {
+	const struct zf_vm_profile *profile;
+	char out_dir[512];
+	char accel[8];
+	uint64_t mem_mb;
+	unsigned int smp;
+	unsigned int time_s;
+	unsigned int limit_s;
+	const char *const *qemu_argv;
+	char kernel_path[700];
+	char initrd_path[700];
+	char kernel_cmdline[1024];
+	int qemu_exit;   /* exit status, -1 if killed by a signal */
+	int qemu_signal; /* 0 or the signal that ended it */
+	bool timed_out;
+	bool interrupted;
+	bool kvm_fallback; /* KVM gave no output: rerun under TCG */
+	double wall_s;
+	double first_output_s;     /* host seconds to the first console byte */
+	const char *manifest_json; /* the image manifest (may be NULL) */
+};
+
+/* One row of a campaign's summary. */
+struct zf_vm_summary {
+	char profile[64];
+	char status[24];
+	double wall_s;
+	double boot_s; /* guest uptime at /init */
+	int stress_rc;
+	int64_t oom_kill, allocstall, compact_stall, pgscan_direct, pgmigrate_success;
+	size_t findings;
+	char first_oom[96]; /* "order=0 gfp=0x140dca(...)" */
+	char dir[512];
+};
+
+/* Read the run's raw files, write the bundle (raw files + bundle.json), fill the summary. */
+int zf_vm_write_bundle(const struct zf_vm_run_info *ri, struct zf_vm_summary *sum);
+
+#endif /* ZONEFUZZ_STRESS_INTERNAL_H */
