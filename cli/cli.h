@@ -62,6 +62,9 @@ struct zf_cli_opts {
 	uint64_t oracles_enabled; /* bit i = oracle i; 0 = all */
 	unsigned int walk_interval;
 	bool walk_interval_set;
+	/* --from-zoneinfo: a captured /proc snapshot applied right after the machine
+	 * is built (struct zf_proc_snapshot of zonefuzz/stress.h), NULL otherwise */
+	const void *proc_snapshot;
 };
 
 struct zf_cli_outcome {

@@ -16,6 +16,9 @@
 #include <string.h>
 
 #include "cli.h"
+#ifdef ZF_HAVE_STRESS
+#include "zonefuzz/stress.h"
+#endif
 
 #ifndef ZF_VERSION
 #define ZF_VERSION "0.0.0"
@@ -37,6 +40,9 @@ static void zf_cli_usage(FILE *f)
 	    "      --oracles all|none|a,b|all,-a  oracles to run (default all)\n"
 	    "      --walk-interval N           full-state oracle walks every N operations (default 1; 0: at the end)\n"
 	    "      --check                     exit 1 when an expectation fails or an operation errs\n"
+	    "      --from-zoneinfo FILE        build the machine from a captured /proc/zoneinfo (SCENARIO optional)\n"
+	    "      --buddyinfo FILE            ... and shape its free areas like a captured /proc/buddyinfo\n"
+	    "  vm build|run|campaign|profiles  stress the real kernel in a QEMU guest (see `zonefuzz vm help`)\n"
 	    "  demo --out DIR                the main job: every embedded scenario, all oracles, DIR/report.json\n"
 	    "  show SCENARIO.json            print the scenario as canonical JSON (every field explicit)\n"
 	    "  scenarios                     list the embedded scenarios\n"
@@ -106,6 +112,8 @@ enum {
 	OPT_ORACLES,
 	OPT_WALK,
 	OPT_CHECK,
+	OPT_FROM_ZONEINFO,
+	OPT_BUDDYINFO,
 };
 
 static int zf_cli_run(int argc, char **argv)
@@ -119,12 +127,15 @@ static int zf_cli_run(int argc, char **argv)
 	    {"oracles", required_argument, NULL, OPT_ORACLES},
 	    {"walk-interval", required_argument, NULL, OPT_WALK},
 	    {"check", no_argument, NULL, OPT_CHECK},
+	    {"from-zoneinfo", required_argument, NULL, OPT_FROM_ZONEINFO},
+	    {"buddyinfo", required_argument, NULL, OPT_BUDDYINFO},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
 	struct zf_cli_opts o;
 	char err[256];
 	int c;
+	const char *from_zoneinfo = NULL, *from_buddyinfo = NULL;
 
 	zf_cli_opts_default(&o);
 	opterr = 0;
@@ -181,6 +192,12 @@ static int zf_cli_run(int argc, char **argv)
 		case OPT_CHECK:
 			o.check = true;
 			break;
+		case OPT_FROM_ZONEINFO:
+			from_zoneinfo = optarg;
+			break;
+		case OPT_BUDDYINFO:
+			from_buddyinfo = optarg;
+			break;
 		case 'h':
 			zf_cli_usage(stdout);
 			return ZF_EXIT_CLEAN;
@@ -195,14 +212,40 @@ static int zf_cli_run(int argc, char **argv)
 			return zf_cli_bad("run", err);
 		}
 	}
-	if (optind != argc - 1)
+	if (from_buddyinfo && !from_zoneinfo)
+		return zf_cli_bad("--buddyinfo", "needs --from-zoneinfo");
+	if (optind < argc - 1 || (optind == argc && !from_zoneinfo))
 		return zf_cli_bad("run", optind >= argc ? "missing SCENARIO.json"
 							: "exactly one scenario file expected");
-	const char *path = argv[optind];
+	const char *path = optind < argc ? argv[optind] : from_zoneinfo;
 	struct zf_scenario sc;
-	int rc = zf_cli_load(path, &sc);
-	if (rc)
-		return rc;
+	int rc;
+	if (optind < argc) {
+		rc = zf_cli_load(path, &sc);
+		if (rc)
+			return rc;
+	} else {
+		zf_scenario_init(&sc); /* no operations: the captured machine itself */
+		snprintf(sc.name, sizeof(sc.name), "from-zoneinfo");
+	}
+#ifdef ZF_HAVE_STRESS
+	static struct zf_proc_snapshot snap;
+	if (from_zoneinfo) {
+		struct zf_config cfg = sc.cfg;
+		if (zf_config_from_proc(from_zoneinfo, from_buddyinfo, &cfg, &snap, err,
+					sizeof(err))) {
+			zf_scenario_free(&sc);
+			return zf_cli_bad(from_zoneinfo, err);
+		}
+		sc.cfg = cfg; /* geometry and sysctls from the capture; profile, bugs, seed kept */
+		o.proc_snapshot = &snap;
+	}
+#else
+	if (from_zoneinfo) {
+		zf_scenario_free(&sc);
+		return zf_cli_bad("--from-zoneinfo", "this build has no stress/ support");
+	}
+#endif
 	rc = zf_cli_run_scenario(path, &sc, &o, NULL, NULL);
 	zf_scenario_free(&sc);
 	fflush(stdout);
@@ -277,6 +320,10 @@ int main(int argc, char **argv)
 		return zf_cli_demo(argc - 1, argv + 1);
 	if (strcmp(cmd, "show") == 0)
 		return zf_cli_show(argc - 1, argv + 1);
+#ifdef ZF_HAVE_STRESS
+	if (strcmp(cmd, "vm") == 0)
+		return zf_cmd_vm(argc - 1, argv + 1);
+#endif
 	if (argc != 2)
 		return zf_cli_bad(cmd, "takes no arguments");
 	if (strcmp(cmd, "bugs") == 0)

@@ -16,6 +16,9 @@
 #include <string.h>
 
 #include "cli.h"
+#ifdef ZF_HAVE_STRESS
+#include "zonefuzz/stress.h"
+#endif
 #include "zonefuzz/scenario_cjson.h"
 
 #ifdef ZF_HAVE_ORACLES
@@ -274,12 +277,27 @@ static void zf_cli_on_message(void *priv, enum zf_sc_msg_kind kind, uint64_t op,
 	}
 }
 
-#ifdef ZF_HAVE_ORACLES
+/* The machine exists and nothing has run: apply a captured /proc snapshot, reset the oracles. */
 static void zf_cli_start(void *priv, struct zf_machine *m)
 {
 	struct zf_cli_ctx *c = priv;
-	zf_oracles_reset(c->oracles, m);
+#ifdef ZF_HAVE_STRESS
+	if (c->o->proc_snapshot) {
+		char err[256] = "";
+		int r = zf_proc_apply(m, c->o->proc_snapshot, err, sizeof(err));
+		if (r < 0)
+			fprintf(stderr, "zonefuzz: %s: --from-zoneinfo: %s\n", c->label, err);
+		else if (r > 0)
+			fprintf(stderr, "zonefuzz: %s: --from-zoneinfo: note: %s\n", c->label, err);
+	}
+#endif
+#ifdef ZF_HAVE_ORACLES
+	if (c->oracles)
+		zf_oracles_reset(c->oracles, m);
+#endif
 }
+
+#ifdef ZF_HAVE_ORACLES
 
 static void zf_cli_on_event(void *priv, const struct zf_machine *m, const struct zf_event *ev)
 {
@@ -393,6 +411,7 @@ int zf_cli_run_scenario(const char *label, const struct zf_scenario *sc,
 	struct zf_cli_ctx c = {.label = label, .sc = sc, .o = o, .report = report};
 	struct zf_scenario_observer obs = {
 	    .priv = &c,
+	    .start = zf_cli_start,
 	    .on_record = zf_cli_on_record,
 	    .on_message = zf_cli_on_message,
 	    .finish = zf_cli_finish,
@@ -413,7 +432,6 @@ int zf_cli_run_scenario(const char *label, const struct zf_scenario *sc,
 			fprintf(stderr, "zonefuzz: %s: cannot create the oracle set\n", label);
 			return ZF_EXIT_USAGE;
 		}
-		obs.start = zf_cli_start;
 		obs.on_event = zf_cli_on_event;
 		obs.begin_op = zf_cli_begin_op;
 		obs.end_op = zf_cli_end_op;
