@@ -200,7 +200,12 @@ bool __zone_watermark_ok(struct zone *z, unsigned int order, uint64_t mark, int 
 			 uint32_t alloc_flags, int64_t free_pages, unsigned int max_order)
 {
 	int64_t min = (int64_t)mark;
-	const bool alloc_harder = (alloc_flags & ALLOC_HARDER) != 0;
+	/*
+	 * 4.14 ("do not rely on TIF_MEMDIE for memory reserves access"): an OOM
+	 * victim's ALLOC_OOM tries harder too, and halves min instead of taking
+	 * a quarter. The flag is never set on 4.12 profiles (spec §8).
+	 */
+	const bool alloc_harder = (alloc_flags & (ALLOC_HARDER | ALLOC_OOM)) != 0;
 	unsigned int o;
 
 	/* an order this large cannot be satisfied (and would overflow the shift) */
@@ -219,6 +224,8 @@ bool __zone_watermark_ok(struct zone *z, unsigned int order, uint64_t mark, int 
 	 */
 	if (!alloc_harder)
 		free_pages -= (int64_t)z->nr_reserved_highatomic;
+	else if (alloc_flags & ALLOC_OOM)
+		min -= min / 2;
 	else
 		min -= min / 4;
 

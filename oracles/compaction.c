@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ZF_INV_COMPACTION: compaction state (spec §6.2, §6.3, §11 item 9).
+ *
+ *  - deferral: 0 <= compact_defer_shift <= COMPACT_MAX_DEFER_SHIFT (6),
+ *    compact_considered <= 1 << defer_shift; COMPACT_DEFER (a = shift,
+ *    b = considered) must report shift <= 6 and considered reset to 0;
+ *  - cached scanner positions (compact_cached_free_pfn,
+ *    compact_cached_migrate_pfn[2]) lie inside the zone, or are still 0 (the
+ *    zone is zero-initialised in 4.12 and compact_zone resets invalid
+ *    positions on first use);
+ *  - one run (COMPACT_BEGIN a = migrate pfn, b = free pfn .. COMPACT_END): both
+ *    scanners start inside the zone; while the scanners have not met, every
+ *    page migrated (MIGRATE_PAGE pfn = source, a = target) moves from below to
+ *    above (the migrate scanner works under the free scanner: migrate_pfn <=
+ *    free_pfn); a run that starts with the scanners already met (cached
+ *    positions crossed) migrates nothing: compact_finished ends it at once.
+ *
+ * Runs nest (kcompactd can run inside a direct compaction's sleep), so open
+ * runs are kept on a small stack. Cost: O(1) per event; walk O(zones).
+ */
+#include <string.h>
+
+#include "oracle_internal.h"
+
+#define MAX_RUNS 8
+
+struct compaction_run {
+	int zone_id;
+	uint64_t start, end; /* zone span */
+	bool met;            /* scanners met at COMPACT_BEGIN */
+	bool reported;
+};
+
+struct compaction_state {
+	struct compaction_run run[MAX_RUNS];
+	unsigned int nr_runs;
+	bool zone_reported[ZF_MAX_NUMNODES * ZF_MAX_NR_ZONES];
+};
+
+static void compaction_reset(struct zf_oracle_set *c, void *p, const struct zf_machine *m)
+{
+	(void)c;
+	(void)m;
+	memset(p, 0, sizeof(struct compaction_state));
+}
+
+static bool cached_ok(const struct zf_zone_info *zi, uint64_t pfn)
+{
+	return pfn == 0 || (pfn >= zi->start_pfn && pfn < zi->start_pfn + zi->spanned_pages);
+}
+
+/* Zone-level state; ev NULL from the walk. Returns true if something was reported. */
+static bool check_zone_state(struct zf_oracle_set *c, const struct zf_machine *m,
+			     const struct zf_event *ev, const struct zf_zone_info *zi)
+{
+	if (zi->compact_defer_shift > ZF_O_MAX_DEFER_SHIFT) {
+		zf_oreport(c, m, ev, zi->id, "zone %s: compact_defer_shift %u > %d", zi->name,
+			   zi->compact_defer_shift, ZF_O_MAX_DEFER_SHIFT);
+		return true;
+	}
+	if (zi->compact_considered > (1u << zi->compact_defer_shift)) {
+		zf_oreport(c, m, ev, zi->id, "zone %s: compact_considered %u > 1 << defer_shift %u",
+			   zi->name, zi->compact_considered, zi->compact_defer_shift);
+		return true;
+	}
+	if (!cached_ok(zi, zi->compact_cached_free_pfn) ||
+	    !cached_ok(zi, zi->compact_cached_migrate_pfn[0]) ||
+	    !cached_ok(zi, zi->compact_cached_migrate_pfn[1])) {
+		zf_oreport(c, m, ev, zi->id,
+			   "zone %s [%llu, %llu): cached pfns free %llu migrate %llu/%llu outside "
+			   "the zone",
+			   zi->name, (unsigned long long)zi->start_pfn,
+			   (unsigned long long)(zi->start_pfn + zi->spanned_pages),
+			   (unsigned long long)zi->compact_cached_free_pfn,
+			   (unsigned long long)zi->compact_cached_migrate_pfn[0],
+			   (unsigned long long)zi->compact_cached_migrate_pfn[1]);
+		return true;
+	}
+	return false;
+}
+
+static void check_event_zone(struct zf_oracle_set *c, struct compaction_state *st,
+			     const struct zf_machine *m, const struct zf_event *ev)
+{
+	struct zf_zone_info zi;
+	int zid = ev->zone_id;
+	if (zid < 0 || zid >= ZF_MAX_NUMNODES * ZF_MAX_NR_ZONES || st->zone_reported[zid] ||
+	    zf_inspect_zone(m, zid, &zi) != 0)
+		return;
+	if (check_zone_state(c, m, ev, &zi))
+		st->zone_reported[zid] = true; /* a broken state is reported once per run */
+}
+
+static void on_begin(struct zf_oracle_set *c, struct compaction_state *st,
+		     const struct zf_machine *m, const struct zf_event *ev)
+{
+	const struct zf_geometry *g = zf_oset_geometry(c);
+	struct zf_zone_info zi;
+	if (ev->zone_id < 0 || zf_inspect_zone(m, ev->zone_id, &zi) != 0)
+		return;
+	uint64_t start = zi.start_pfn, end = zi.start_pfn + zi.spanned_pages;
+	uint64_t pb_start = start & ~((UINT64_C(1) << g->pageblock_order) - 1);
+	uint64_t mig = (uint64_t)ev->a, fre = (uint64_t)ev->b;
+	if (ev->a < 0 || mig < start || mig >= end || ev->b < 0 || fre < pb_start || fre >= end)
+		zf_oreport(c, m, ev, zi.id,
+			   "compaction of zone %s [%llu, %llu) starts with migrate pfn %lld, free "
+			   "pfn %lld",
+			   zi.name, (unsigned long long)start, (unsigned long long)end,
+			   (long long)ev->a, (long long)ev->b);
+	if (st->nr_runs < MAX_RUNS) {
+		struct compaction_run *r = &st->run[st->nr_runs];
+		r->zone_id = zi.id;
+		r->start = start;
+		r->end = end;
+		r->met = (fre >> g->pageblock_order) <= (mig >> g->pageblock_order);
+		r->reported = false;
+	}
+	st->nr_runs++;
+}
+
+static void on_migrate(struct zf_oracle_set *c, struct compaction_state *st,
+		       const struct zf_machine *m, const struct zf_event *ev)
+{
+	if (!st->nr_runs || st->nr_runs > MAX_RUNS)
+		return; /* hot-remove migrations happen outside compaction runs */
+	struct compaction_run *r = &st->run[st->nr_runs - 1];
+	if (r->reported)
+		return;
+	uint64_t src = ev->pfn, dst = (uint64_t)ev->a;
+	if (r->met) {
+		r->reported = true;
+		zf_oreport(c, m, ev, r->zone_id,
+			   "page %llu migrated to %llu in a run whose scanners had already met",
+			   (unsigned long long)src, (unsigned long long)dst);
+	} else if (ev->a < 0 || src >= dst) {
+		r->reported = true;
+		zf_oreport(c, m, ev, r->zone_id,
+			   "compaction migrated page %llu down to %llu: the migrate scanner passed "
+			   "the free scanner",
+			   (unsigned long long)src, (unsigned long long)dst);
+	} else if (src < r->start || dst >= r->end) {
+		r->reported = true;
+		zf_oreport(c, m, ev, r->zone_id,
+			   "compaction of zone %d migrated page %llu to %llu outside [%llu, %llu)",
+			   r->zone_id, (unsigned long long)src, (unsigned long long)dst,
+			   (unsigned long long)r->start, (unsigned long long)r->end);
+	}
+}
+
+static void compaction_on_event(struct zf_oracle_set *c, void *p, const struct zf_machine *m,
+				const struct zf_event *ev)
+{
+	struct compaction_state *st = p;
+	switch (ev->type) {
+	case ZF_EV_COMPACT_BEGIN:
+		check_event_zone(c, st, m, ev);
+		on_begin(c, st, m, ev);
+		break;
+	case ZF_EV_COMPACT_END:
+		if (st->nr_runs)
+			st->nr_runs--;
+		check_event_zone(c, st, m, ev);
+		break;
+	case ZF_EV_MIGRATE_PAGE:
+		on_migrate(c, st, m, ev);
+		break;
+	case ZF_EV_COMPACT_DEFER:
+		if (ev->a > ZF_O_MAX_DEFER_SHIFT || ev->a < 0 || ev->b != 0)
+			zf_oreport(
+			    c, m, ev, ev->zone_id,
+			    "defer_compaction left defer_shift %lld considered %lld (want <= "
+			    "%d and 0)",
+			    (long long)ev->a, (long long)ev->b, ZF_O_MAX_DEFER_SHIFT);
+		check_event_zone(c, st, m, ev);
+		break;
+	case ZF_EV_COMPACT_DEFERRED:
+	case ZF_EV_COMPACT_DEFER_RESET:
+		check_event_zone(c, st, m, ev);
+		break;
+	default:
+		break;
+	}
+}
+
+static void compaction_walk(struct zf_oracle_set *c, void *p, const struct zf_machine *m)
+{
+	const struct zf_geometry *g = zf_oset_geometry(c);
+	(void)p;
+	for (int zid = 0; zid < zf_o_nr_zone_ids(g); zid++) {
+		struct zf_zone_info zi;
+		if (zf_inspect_zone(m, zid, &zi) == 0 && zi.spanned_pages)
+			check_zone_state(c, m, NULL, &zi);
+	}
+}
+
+const struct zf_oracle_ops zf_oracle_compaction = {
+    .desc =
+	{
+	    .id = "ZF_INV_COMPACTION",
+	    .name = "compaction",
+	    .property = "defer_shift <= 6, considered <= 1 << defer_shift, cached scanner "
+			"pfns inside the zone; within a run the scanners start inside the "
+			"zone and every migration goes from below to above until the "
+			"scanners meet",
+	    .kernel_rule = "spec §6.2 deferral, §6.3 compact_zone / __compact_finished; §11 "
+			   "item 9",
+	    .cost = "event: O(1); walk: O(zones)",
+	},
+    .event_mask = ZF_EVBIT(COMPACT_BEGIN) | ZF_EVBIT(COMPACT_END) | ZF_EVBIT(MIGRATE_PAGE) |
+		  ZF_EVBIT(COMPACT_DEFER) | ZF_EVBIT(COMPACT_DEFERRED) |
+		  ZF_EVBIT(COMPACT_DEFER_RESET),
+    .state_size = sizeof(struct compaction_state),
+    .reset = compaction_reset,
+    .on_event = compaction_on_event,
+    .walk = compaction_walk,
+};

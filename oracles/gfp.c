@@ -1,0 +1,241 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ZF_INV_GFP: what each gfp flag promises about one allocation (spec §5.4,
+ * §5.9, §5.10 "when the request fails instead", §11 items 11, 12, 13).
+ *
+ * Per allocation (ALLOC_BEGIN .. ALLOC_END; counters restart at every
+ * retry_cpuset: entry, where the kernel restarts the whole attempt):
+ *  - __GFP_NORETRY, and costly orders without __GFP_REPEAT (4.12) /
+ *    __GFP_RETRY_MAYFAIL (4.13+): at most one direct reclaim, at most two
+ *    direct compactions (early async + after reclaim), no OOM;
+ *  - no direct reclaim, compaction or OOM without __GFP_DIRECT_RECLAIM;
+ *  - no direct reclaim under PF_MEMALLOC, nor inside another direct reclaim;
+ *  - out_of_memory() is never reached for order > 3, __GFP_NORETRY,
+ *    __GFP_THISNODE, high_zoneidx < ZONE_NORMAL, PF_DUMPCORE, suspended storage,
+ *    PF_MEMALLOC, !__GFP_DIRECT_RECLAIM, and (4.13+) __GFP_RETRY_MAYFAIL; a
+ *    !__GFP_FS request may reach it but must not kill anyone (other than the
+ *    allocating task marking itself when it is already exiting). __GFP_NOFAIL
+ *    does not lift any of these since 4.10: a NOFAIL request that kills where
+ *    the same request without NOFAIL would not is planted bug B21;
+ *  - __GFP_NOFAIL with __GFP_DIRECT_RECLAIM never returns NULL.
+ *
+ * Cost: O(1) per event.
+ */
+#include <string.h>
+
+#include "oracle_internal.h"
+
+struct gfp_rec {
+	zf_gfp_t gfp; /* request gfp */
+	unsigned int order;
+	int task;
+	bool memalloc; /* PF_MEMALLOC when the allocation started */
+	bool in_reclaim;
+	unsigned int reclaims, compactions;
+	bool reported_oom;
+};
+
+struct gfp_state {
+	struct gfp_rec rec[ZF_O_MAX_NEST];
+	unsigned int depth;
+};
+
+static struct gfp_rec *top(struct gfp_state *st)
+{
+	return st->depth && st->depth <= ZF_O_MAX_NEST ? &st->rec[st->depth - 1] : NULL;
+}
+
+static void gfp_reset(struct zf_oracle_set *c, void *p, const struct zf_machine *m)
+{
+	(void)c;
+	(void)m;
+	memset(p, 0, sizeof(struct gfp_state));
+}
+
+/* The request that the kernel gives a single reclaim/compaction round (§5.10). */
+static bool single_round(zf_gfp_t gfp, unsigned int order)
+{
+	if (gfp & ZF_GFP_NOFAIL)
+		return false;
+	return (gfp & ZF_GFP_NORETRY) ||
+	       (order > ZF_O_COSTLY_ORDER && !(gfp & ZF_GFP_REPEAT /* RETRY_MAYFAIL */));
+}
+
+/*
+ * Why this request must not reach out_of_memory() (§11 item 13), or NULL.
+ * gfp is the request's gfp with or without __GFP_NOFAIL (B21 asks "would the same
+ * request without NOFAIL have been refused?").
+ */
+static const char *oom_forbidden(const struct zf_machine *m, zf_gfp_t gfp, unsigned int order,
+				 const struct zf_task_info *ti, bool memalloc)
+{
+	struct zf_geometry g;
+	zf_inspect_geometry(m, &g);
+	int high = zf_o_gfp_zone(gfp);
+	if (!(gfp & ZF_GFP_DIRECT_RECLAIM))
+		return "!__GFP_DIRECT_RECLAIM";
+	if (memalloc || (ti && (ti->flags & ZF_PF_MEMALLOC)))
+		return "PF_MEMALLOC";
+	if (gfp & ZF_GFP_NORETRY)
+		return "__GFP_NORETRY";
+	if (order > ZF_O_COSTLY_ORDER)
+		return "costly order";
+	if (high >= 0 && high < ZF_ZONE_NORMAL)
+		return "high_zoneidx < ZONE_NORMAL (lowmem request)";
+	if (gfp & ZF_GFP_THISNODE)
+		return "__GFP_THISNODE";
+	if (ti && (ti->flags & ZF_PF_DUMPCORE))
+		return "PF_DUMPCORE";
+	if (zf_machine_config(m)->suspended_storage)
+		return "pm_suspended_storage()";
+	if (g.profile >= ZF_PROFILE_4_13 && (gfp & ZF_GFP_REPEAT))
+		return "__GFP_RETRY_MAYFAIL (4.13+)";
+	return NULL;
+}
+
+static void check_oom(struct zf_oracle_set *c, const struct zf_machine *m,
+		      const struct zf_event *ev, struct gfp_rec *r)
+{
+	struct zf_task_info ti;
+	bool have_ti = ev->task >= 0 && zf_inspect_task(m, ev->task, &ti) == 0;
+	if (r->reported_oom)
+		return;
+	const char *why =
+	    oom_forbidden(m, r->gfp & ~ZF_GFP_NOFAIL, r->order, have_ti ? &ti : NULL, r->memalloc);
+	if (why) {
+		r->reported_oom = true;
+		zf_oreport(c, m, ev, -1, "%s reached for a request that must not OOM: %s%s",
+			   ev->type == ZF_EV_OOM_KILL ? "OOM kill" : "out_of_memory()", why,
+			   (r->gfp & ZF_GFP_NOFAIL) ? " (__GFP_NOFAIL overrode the skip: B21)"
+						    : "");
+		return;
+	}
+	if (ev->type != ZF_EV_OOM_KILL)
+		return;
+	/* !__GFP_FS: out_of_memory() reports progress without killing (§5.9) */
+	struct zf_alloc_ctx_info ci;
+	zf_inspect_alloc_ctx(m, &ci);
+	zf_gfp_t ctx = ci.active ? ci.gfp : r->gfp;
+	if (have_ti && (ti.flags & ZF_PF_MEMALLOC_NOFS))
+		ctx &= ~ZF_GFP_FS;
+	if (have_ti && (ti.flags & ZF_PF_MEMALLOC_NOIO))
+		ctx &= ~(ZF_GFP_FS | ZF_GFP_IO);
+	bool self = ev->a == r->task; /* task_will_free_mem(current): marks itself */
+	if (!(ctx & ZF_GFP_FS) && !self) {
+		r->reported_oom = true;
+		zf_oreport(c, m, ev, -1,
+			   "OOM killed task %lld for a !__GFP_FS request (gfp context 0x%x)%s",
+			   (long long)ev->a, ctx,
+			   (r->gfp & ZF_GFP_NOFAIL) ? " (__GFP_NOFAIL overrode the skip: B21)"
+						    : "");
+	}
+}
+
+static void gfp_on_event(struct zf_oracle_set *c, void *p, const struct zf_machine *m,
+			 const struct zf_event *ev)
+{
+	struct gfp_state *st = p;
+	struct gfp_rec *r = top(st);
+	struct zf_geometry g;
+	switch (ev->type) {
+	case ZF_EV_ALLOC_BEGIN:
+		if (st->depth < ZF_O_MAX_NEST) {
+			struct zf_task_info ti;
+			r = &st->rec[st->depth];
+			memset(r, 0, sizeof(*r));
+			r->gfp = ev->gfp;
+			r->order = ev->order;
+			r->task = ev->task;
+			r->memalloc = ev->task >= 0 && zf_inspect_task(m, ev->task, &ti) == 0 &&
+				      (ti.flags & ZF_PF_MEMALLOC);
+		}
+		st->depth++;
+		return;
+	case ZF_EV_ALLOC_END:
+		zf_inspect_geometry(m, &g);
+		if (r && ev->pfn == ZF_NO_PAGE && ev->a == ZF_ALLOC_FAIL &&
+		    (r->gfp & ZF_GFP_NOFAIL) && (r->gfp & ZF_GFP_DIRECT_RECLAIM) &&
+		    r->order < g.max_order)
+			zf_oreport(
+			    c, m, ev, -1,
+			    "__GFP_NOFAIL|__GFP_DIRECT_RECLAIM allocation of order %u returned "
+			    "NULL",
+			    r->order);
+		if (st->depth)
+			st->depth--;
+		return;
+	default:
+		break;
+	}
+	if (!r)
+		return;
+	switch (ev->type) {
+	case ZF_EV_SLOWPATH_LABEL:
+		if (ev->label == ZF_LABEL_RETRY_CPUSET) {
+			r->reclaims = r->compactions = 0; /* the kernel restarts the attempt */
+			r->reported_oom = false;
+		}
+		break;
+	case ZF_EV_DIRECT_RECLAIM_BEGIN:
+		if (!(r->gfp & ZF_GFP_DIRECT_RECLAIM))
+			zf_oreport(c, m, ev, -1, "direct reclaim without __GFP_DIRECT_RECLAIM");
+		if (r->memalloc)
+			zf_oreport(c, m, ev, -1,
+				   "direct reclaim from a PF_MEMALLOC task (reclaim recursion)");
+		for (unsigned int i = 0; i + 1 < st->depth && i < ZF_O_MAX_NEST; i++) {
+			if (st->rec[i].in_reclaim) {
+				zf_oreport(c, m, ev, -1,
+					   "direct reclaim nested inside another direct reclaim");
+				break;
+			}
+		}
+		r->in_reclaim = true;
+		if (++r->reclaims > 1 && single_round(r->gfp, r->order))
+			zf_oreport(
+			    c, m, ev, -1, "%s request (order %u) entered direct reclaim %u times",
+			    (r->gfp & ZF_GFP_NORETRY) ? "__GFP_NORETRY" : "costly non-REPEAT",
+			    r->order, r->reclaims);
+		break;
+	case ZF_EV_DIRECT_RECLAIM_END:
+		r->in_reclaim = false;
+		break;
+	case ZF_EV_COMPACT_TRY:
+		if (!(r->gfp & ZF_GFP_DIRECT_RECLAIM))
+			zf_oreport(c, m, ev, -1, "direct compaction without __GFP_DIRECT_RECLAIM");
+		if (++r->compactions > 2 && single_round(r->gfp, r->order))
+			zf_oreport(
+			    c, m, ev, -1, "%s request (order %u) ran direct compaction %u times",
+			    (r->gfp & ZF_GFP_NORETRY) ? "__GFP_NORETRY" : "costly non-REPEAT",
+			    r->order, r->compactions);
+		break;
+	case ZF_EV_OOM_INVOKE:
+	case ZF_EV_OOM_KILL:
+		check_oom(c, m, ev, r);
+		break;
+	default:
+		break;
+	}
+}
+
+const struct zf_oracle_ops zf_oracle_gfp = {
+    .desc =
+	{
+	    .id = "ZF_INV_GFP",
+	    .name = "gfp",
+	    .property = "NORETRY / costly non-REPEAT: <= 1 direct reclaim, <= 2 direct "
+			"compactions, no OOM; no reclaim/compaction/OOM without "
+			"DIRECT_RECLAIM; no reclaim under PF_MEMALLOC; OOM only where §11 "
+			"item 13 allows it, no kill for !__GFP_FS; NOFAIL never lifts an OOM "
+			"skip and never returns NULL when it may block",
+	    .kernel_rule = "spec §5.4, §5.9, §5.10; §11 items 11, 12, 13; 4.13 "
+			   "__GFP_RETRY_MAYFAIL (dcda9b04713c); planted bug B21 (4.10 NOFAIL "
+			   "OOM cleanup)",
+	    .cost = "event: O(1); no walk",
+	},
+    .event_mask = ZF_EVBIT(ALLOC_BEGIN) | ZF_EVBIT(ALLOC_END) | ZF_EVBIT(SLOWPATH_LABEL) |
+		  ZF_EVBIT(DIRECT_RECLAIM_BEGIN) | ZF_EVBIT(DIRECT_RECLAIM_END) |
+		  ZF_EVBIT(COMPACT_TRY) | ZF_EVBIT(OOM_INVOKE) | ZF_EVBIT(OOM_KILL),
+    .state_size = sizeof(struct gfp_state),
+    .reset = gfp_reset,
+    .on_event = gfp_on_event,
+};
