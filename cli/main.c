@@ -19,6 +19,9 @@
 #ifdef ZF_HAVE_STRESS
 #include "zonefuzz/stress.h"
 #endif
+#ifdef ZF_HAVE_REPORTS
+#include "zonefuzz/report.h"
+#endif
 
 #ifndef ZF_VERSION
 #define ZF_VERSION "0.0.0"
@@ -42,6 +45,7 @@ static void zf_cli_usage(FILE *f)
 	    "      --check                     exit 1 when an expectation fails or an operation errs\n"
 	    "      --from-zoneinfo FILE        build the machine from a captured /proc/zoneinfo (SCENARIO optional)\n"
 	    "      --buddyinfo FILE            ... and shape its free areas like a captured /proc/buddyinfo\n"
+	    "  triage INPUT... [--out DIR]   reproduce, minimise, bucket findings; report.json/.sarif/.html\n"
 	    "  vm build|run|campaign|profiles  stress the real kernel in a QEMU guest (see `zonefuzz vm help`)\n"
 	    "  demo --out DIR                the main job: every embedded scenario, all oracles, DIR/report.json\n"
 	    "  show SCENARIO.json            print the scenario as canonical JSON (every field explicit)\n"
@@ -323,6 +327,10 @@ int main(int argc, char **argv)
 #ifdef ZF_HAVE_STRESS
 	if (strcmp(cmd, "vm") == 0)
 		return zf_cmd_vm(argc - 1, argv + 1);
+#endif
+#ifdef ZF_HAVE_REPORTS
+	if (strcmp(cmd, "triage") == 0)
+		return zf_cmd_triage(argc - 1, argv + 1);
 #endif
 	if (argc != 2)
 		return zf_cli_bad(cmd, "takes no arguments");

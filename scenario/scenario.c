@@ -235,7 +235,8 @@ static int zf_sc_pool_reserve(void **pool, uint32_t *nr, uint32_t *cap, size_t e
 		*pool = p;
 		*cap = ncap;
 	}
-	memset((char *)*pool + (size_t)*nr * elem, 0, (size_t)n * elem);
+	if (n) /* an empty pool is NULL: memset(NULL, 0, 0) is still undefined */
+		memset((char *)*pool + (size_t)*nr * elem, 0, (size_t)n * elem);
 	r->first = *nr;
 	r->count = n;
 	*nr += n;

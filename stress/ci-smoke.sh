@@ -99,7 +99,7 @@ EOF
 # triage, once the reports engineer's command exists
 if [ -x "$BUILD/bin/zonefuzz" ] && "$BUILD/bin/zonefuzz" triage --help >/dev/null 2>&1; then
 	echo "ci-smoke: zonefuzz triage $B"
-	"$BUILD/bin/zonefuzz" triage "$B" >"$OUT/triage.txt" 2>&1 || fail "zonefuzz triage (see $OUT/triage.txt)"
+	"$BUILD/bin/zonefuzz" triage "$B" --out "$OUT/triage" >"$OUT/triage.txt" 2>&1 || fail "zonefuzz triage (see $OUT/triage.txt)"
 fi
 
 echo "ci-smoke: passed in $(($(date +%s) - START)) s"
