@@ -45,15 +45,19 @@ static bool pfn_valid_within(const struct zf_machine *m, uint64_t pfn)
  */
 bool page_is_buddy(struct zf_machine *m, uint64_t pfn, uint64_t buddy_pfn, unsigned int order)
 {
-	const struct page *page, *buddy;
+	struct page buddy;
 
 	if (buddy_pfn >= m->nr_pages || pfn >= m->nr_pages)
 		return false;
-	page = &m->pages[pfn];
-	buddy = &m->pages[buddy_pfn];
-	if (!PageBuddy(buddy) || buddy->order != order)
+	/*
+	 * The buddy may be an allocated page its owner is changing on another
+	 * CPU: only PG_buddy (set and cleared under the zone->lock we hold)
+	 * decides, so a racy read is enough (docs/concurrency.md).
+	 */
+	buddy = page_racy(&m->pages[buddy_pfn]);
+	if (!PageBuddy(&buddy) || buddy.order != order)
 		return false;
-	return buddy->zid == page->zid;
+	return buddy.zid == m->pages[pfn].zid;
 }
 
 static struct zf_list *free_list_of(struct zone *z, unsigned int order, int mt)
@@ -71,7 +75,8 @@ void add_to_free_area(struct zf_machine *m, struct zone *z, uint64_t pfn, unsign
 	page->order = (uint8_t)order;
 	page->mt = (uint8_t)mt;
 	zf_list_add(m, free_list_of(z, order, mt), (uint32_t)pfn);
-	z->free_area[order].nr_free++;
+	/* nr_free is read without the lock (watermark test, compaction): WRITE_ONCE */
+	ZF_WRITE_ONCE(z->free_area[order].nr_free, z->free_area[order].nr_free + 1);
 }
 
 /* As add_to_free_area, at the tail (list_add_tail in __free_one_page, spec §4.8). */
@@ -84,7 +89,7 @@ void add_to_free_area_tail(struct zf_machine *m, struct zone *z, uint64_t pfn, u
 	page->order = (uint8_t)order;
 	page->mt = (uint8_t)mt;
 	zf_list_add_tail(m, free_list_of(z, order, mt), (uint32_t)pfn);
-	z->free_area[order].nr_free++;
+	ZF_WRITE_ONCE(z->free_area[order].nr_free, z->free_area[order].nr_free + 1);
 }
 
 /* list_del + nr_free-- + rmv_page_order: from whatever list the block is on. */
@@ -93,7 +98,7 @@ void del_from_free_area(struct zf_machine *m, struct zone *z, uint64_t pfn, unsi
 	struct page *page = &m->pages[pfn];
 
 	zf_list_del(m, free_list_of(z, order, page->mt), (uint32_t)pfn);
-	z->free_area[order].nr_free--;
+	ZF_WRITE_ONCE(z->free_area[order].nr_free, z->free_area[order].nr_free - 1);
 	page->flags = (uint16_t)(page->flags & ~ZF_PG_BUDDY);
 	page->order = 0;
 }
@@ -299,7 +304,8 @@ int find_suitable_fallback(struct zf_machine *m, struct free_area *area, unsigne
 {
 	int i;
 
-	if (area->nr_free == 0)
+	/* also called without zone->lock (compaction's finish test): READ_ONCE */
+	if (ZF_READ_ONCE(area->nr_free) == 0)
 		return -1;
 	*can_steal = false;
 	if (migratetype < 0 || migratetype >= MIGRATE_PCPTYPES)
@@ -474,22 +480,23 @@ int move_freepages(struct zf_machine *m, struct zone *z, uint64_t start_pfn, uin
 		*num_movable = 0;
 
 	while (pfn <= end_pfn) {
-		const struct page *page;
+		struct page page;
 
 		if (!pfn_valid_within(m, pfn)) {
 			pfn++;
 			continue;
 		}
-		page = &m->pages[pfn];
-		if (!PageBuddy(page)) {
-			if (num_movable && (page->flags & ZF_PG_LRU) &&
-			    !(page->flags & ZF_PG_ISOLATED))
+		/* pages in use may be changing on other CPUs; PG_buddy ones cannot */
+		page = page_racy(&m->pages[pfn]);
+		if (!PageBuddy(&page)) {
+			if (num_movable && (page.flags & ZF_PG_LRU) &&
+			    !(page.flags & ZF_PG_ISOLATED))
 				(*num_movable)++;
 			pfn++;
 			continue;
 		}
 		{
-			unsigned int order = page->order;
+			unsigned int order = page.order;
 
 			move_to_free_area(m, z, pfn, order, migratetype);
 			pfn += 1ULL << order;

@@ -22,6 +22,13 @@
  * lock contention never happens, so COMPACT_CONTENDED comes only from a fatal
  * signal of the current task, too_many_isolated() in async mode, or the free
  * scanner running dry before the scanners met (-ENOMEM from migrate_pages).
+ *
+ * In a threaded machine (docs/concurrency.md) the scanners read pages
+ * without locks, as the kernel's do, and isolate under the lock that owns
+ * the page's state: zone->lock for a free page, the node's lru_lock for an
+ * LRU page, rechecking the page there. The per-zone deferral state and the
+ * cached scanner positions are read and written with READ_ONCE/WRITE_ONCE:
+ * the kernel updates them without a lock and tolerates the races.
  */
 #include "internal.h"
 
@@ -144,7 +151,7 @@ static void fill_contig_info(const struct zf_machine *m, const struct zone *z,
 	info->free_blocks_total = 0;
 	info->free_blocks_suitable = 0;
 	for (unsigned int o = 0; o < m->max_order; o++) {
-		uint64_t blocks = z->free_area[o].nr_free;
+		uint64_t blocks = ZF_READ_ONCE(z->free_area[o].nr_free);
 
 		info->free_blocks_total += blocks;
 		info->free_pages += blocks << o;
@@ -294,14 +301,17 @@ bool compaction_zonelist_suitable(struct zf_machine *m, const struct alloc_conte
  */
 void defer_compaction(struct zf_machine *m, struct zone *z, int order)
 {
-	z->compact_considered = 0;
-	z->compact_defer_shift++;
-	if (order < z->compact_order_failed)
-		z->compact_order_failed = order;
-	if (z->compact_defer_shift > COMPACT_MAX_DEFER_SHIFT)
-		z->compact_defer_shift = COMPACT_MAX_DEFER_SHIFT;
+	unsigned int shift = ZF_READ_ONCE(z->compact_defer_shift) + 1;
+
+	ZF_WRITE_ONCE(z->compact_considered, 0u);
+	if (order < ZF_READ_ONCE(z->compact_order_failed))
+		ZF_WRITE_ONCE(z->compact_order_failed, order);
+	if (shift > COMPACT_MAX_DEFER_SHIFT)
+		shift = COMPACT_MAX_DEFER_SHIFT;
+	ZF_WRITE_ONCE(z->compact_defer_shift, shift);
 	zf_trace(m, ZF_EV_COMPACT_DEFER, z->id, ZF_NO_PAGE, (unsigned int)order,
-		 z->compact_defer_shift, z->compact_considered, z->compact_order_failed);
+		 ZF_READ_ONCE(z->compact_defer_shift), ZF_READ_ONCE(z->compact_considered),
+		 ZF_READ_ONCE(z->compact_order_failed));
 }
 
 /*
@@ -311,17 +321,20 @@ void defer_compaction(struct zf_machine *m, struct zone *z, int order)
  */
 bool compaction_deferred(struct zf_machine *m, struct zone *z, int order)
 {
-	unsigned int defer_limit = 1u << z->compact_defer_shift;
+	unsigned int defer_limit = 1u << ZF_READ_ONCE(z->compact_defer_shift);
+	unsigned int considered;
 
-	if (order < z->compact_order_failed)
+	if (order < ZF_READ_ONCE(z->compact_order_failed))
 		return false;
 	/* Avoid possible overflow */
-	if (++z->compact_considered > defer_limit)
-		z->compact_considered = defer_limit;
-	if (z->compact_considered >= defer_limit)
+	considered = ZF_READ_ONCE(z->compact_considered) + 1;
+	if (considered > defer_limit)
+		considered = defer_limit;
+	ZF_WRITE_ONCE(z->compact_considered, considered);
+	if (considered >= defer_limit)
 		return false;
-	zf_trace(m, ZF_EV_COMPACT_DEFERRED, z->id, ZF_NO_PAGE, (unsigned int)order,
-		 z->compact_considered, z->compact_defer_shift, z->compact_order_failed);
+	zf_trace(m, ZF_EV_COMPACT_DEFERRED, z->id, ZF_NO_PAGE, (unsigned int)order, considered,
+		 ZF_READ_ONCE(z->compact_defer_shift), ZF_READ_ONCE(z->compact_order_failed));
 	return true;
 }
 
@@ -333,22 +346,23 @@ bool compaction_deferred(struct zf_machine *m, struct zone *z, int order)
 void compaction_defer_reset(struct zf_machine *m, struct zone *z, int order, bool alloc_success)
 {
 	if (alloc_success) {
-		z->compact_considered = 0;
-		z->compact_defer_shift = 0;
+		ZF_WRITE_ONCE(z->compact_considered, 0u);
+		ZF_WRITE_ONCE(z->compact_defer_shift, 0u);
 	}
-	if (order >= z->compact_order_failed)
-		z->compact_order_failed = order + 1;
+	if (order >= ZF_READ_ONCE(z->compact_order_failed))
+		ZF_WRITE_ONCE(z->compact_order_failed, order + 1);
 	zf_trace(m, ZF_EV_COMPACT_DEFER_RESET, z->id, ZF_NO_PAGE, (unsigned int)order,
-		 alloc_success, z->compact_defer_shift, z->compact_order_failed);
+		 alloc_success, ZF_READ_ONCE(z->compact_defer_shift),
+		 ZF_READ_ONCE(z->compact_order_failed));
 }
 
 /* compaction_restarting: back from the longest deferral: forget the skip hints. */
 bool compaction_restarting(struct zone *z, int order)
 {
-	if (order < z->compact_order_failed)
+	if (order < ZF_READ_ONCE(z->compact_order_failed))
 		return false;
-	return z->compact_defer_shift == COMPACT_MAX_DEFER_SHIFT &&
-	       z->compact_considered >= 1u << z->compact_defer_shift;
+	return ZF_READ_ONCE(z->compact_defer_shift) == COMPACT_MAX_DEFER_SHIFT &&
+	       ZF_READ_ONCE(z->compact_considered) >= 1u << COMPACT_MAX_DEFER_SHIFT;
 }
 
 /* ------------------------------------------------------------------ */
@@ -366,10 +380,11 @@ static bool isolation_suitable(struct zf_machine *m, const struct compact_contro
 /* reset_cached_positions: the next run starts at the zone's two ends. */
 static void reset_cached_positions(struct zf_machine *m, struct zone *z)
 {
-	z->compact_cached_migrate_pfn[0] = z->zone_start_pfn;
-	z->compact_cached_migrate_pfn[1] = z->zone_start_pfn;
-	z->compact_cached_free_pfn =
-	    z->spanned_pages ? pageblock_start_pfn(m, zone_end_pfn(z) - 1) : z->zone_start_pfn;
+	ZF_WRITE_ONCE(z->compact_cached_migrate_pfn[0], z->zone_start_pfn);
+	ZF_WRITE_ONCE(z->compact_cached_migrate_pfn[1], z->zone_start_pfn);
+	ZF_WRITE_ONCE(z->compact_cached_free_pfn, z->spanned_pages
+						      ? pageblock_start_pfn(m, zone_end_pfn(z) - 1)
+						      : z->zone_start_pfn);
 }
 
 /*
@@ -381,7 +396,7 @@ static void __reset_isolation_suitable(struct zf_machine *m, struct zone *z)
 {
 	uint64_t end_pfn = zone_end_pfn(z);
 
-	z->compact_blockskip_flush = false;
+	ZF_WRITE_ONCE(z->compact_blockskip_flush, false);
 	for (uint64_t pfn = z->zone_start_pfn; pfn < end_pfn; pfn += m->pageblock_nr_pages) {
 		if (!compact_page_in_zone(m, z, pfn))
 			continue;
@@ -402,7 +417,7 @@ void reset_isolation_suitable(struct zf_machine *m, struct pglist_data *pgdat)
 		if (!populated_zone(z))
 			continue;
 		/* Only flush if a full compaction finished recently */
-		if (z->compact_blockskip_flush)
+		if (ZF_READ_ONCE(z->compact_blockskip_flush))
 			__reset_isolation_suitable(m, z);
 	}
 }
@@ -429,13 +444,14 @@ static void update_pageblock_skip(struct zf_machine *m, struct compact_control *
 
 	/* Update where async and sync compaction should restart */
 	if (migrate_scanner) {
-		if (valid_pfn > z->compact_cached_migrate_pfn[0])
-			z->compact_cached_migrate_pfn[0] = valid_pfn;
-		if (cc->mode != MIGRATE_ASYNC && valid_pfn > z->compact_cached_migrate_pfn[1])
-			z->compact_cached_migrate_pfn[1] = valid_pfn;
+		if (valid_pfn > ZF_READ_ONCE(z->compact_cached_migrate_pfn[0]))
+			ZF_WRITE_ONCE(z->compact_cached_migrate_pfn[0], valid_pfn);
+		if (cc->mode != MIGRATE_ASYNC &&
+		    valid_pfn > ZF_READ_ONCE(z->compact_cached_migrate_pfn[1]))
+			ZF_WRITE_ONCE(z->compact_cached_migrate_pfn[1], valid_pfn);
 	} else {
-		if (valid_pfn < z->compact_cached_free_pfn)
-			z->compact_cached_free_pfn = valid_pfn;
+		if (valid_pfn < ZF_READ_ONCE(z->compact_cached_free_pfn))
+			ZF_WRITE_ONCE(z->compact_cached_free_pfn, valid_pfn);
 	}
 }
 
@@ -485,26 +501,67 @@ static bool too_many_isolated(struct zf_machine *m, const struct zone *zone)
 			    zone_page_state(z, NR_ZONE_INACTIVE_ANON);
 		active += zone_page_state(z, NR_ZONE_ACTIVE_FILE) +
 			  zone_page_state(z, NR_ZONE_ACTIVE_ANON);
-		isolated += zone_page_state(z, NR_ISOLATED) - (int64_t)z->compact_isolated_free;
+		isolated += zone_page_state(z, NR_ISOLATED) -
+			    (int64_t)ZF_READ_ONCE(z->compact_isolated_free);
 	}
 	return isolated > (active + inactive) / 2;
+}
+
+/*
+ * Can this page be isolated for migration? The LRU page tests of
+ * isolate_migratepages_block and __isolate_lru_page(ISOLATE_ASYNC_MIGRATE).
+ */
+static bool compact_page_isolatable(const struct compact_control *cc, const struct page *p,
+				    bool async_migrate)
+{
+	/* Only LRU pages are movable in the model (no __PageMovable). */
+	if (!(p->flags & ZF_PG_LRU) || (p->flags & (ZF_PG_ISOLATED | ZF_PG_TAIL)))
+		return false;
+	/*
+	 * Only allow to migrate anonymous pages in GFP_NOFS context
+	 * because those do not depend on fs locks (4.10+).
+	 */
+	if (!(cc->gfp_mask & __GFP_FS) && !(p->flags & ZF_PG_ANON))
+		return false;
+	/* __isolate_lru_page(ISOLATE_ASYNC_MIGRATE): no pages under writeback */
+	if (async_migrate && (p->flags & ZF_PG_WRITEBACK))
+		return false;
+	return true;
 }
 
 /*
  * Take an LRU page off its list onto cc->migratepages (isolate_lru_page +
  * inc NR_ISOLATED_*): it leaves NR_ALLOCATED for NR_ISOLATED while held.
  * lru.c unaccounts the LRU and write-pending counters and clears ZF_PG_LRU.
+ * Under the node's lru_lock the page is tested again (another CPU may have
+ * freed, isolated or reclaimed it since the unlocked scan looked): false
+ * when it can no longer be isolated.
  */
-static void compact_isolate_lru_page(struct zf_machine *m, struct compact_control *cc, uint64_t pfn)
+static bool compact_isolate_lru_page(struct zf_machine *m, struct compact_control *cc, uint64_t pfn,
+				     bool async_migrate)
 {
 	struct page *p = pfn_to_page(m, pfn);
 	struct zone *z = page_zone(m, pfn);
+	struct page snap;
 
+	lru_lock_zone(m, z);
+	/*
+	 * PG_lru is set only under the lru_lock we hold, so the test is exact;
+	 * a page without it (another CPU holds it isolated, or it was freed)
+	 * may be changing meanwhile, hence the racy read.
+	 */
+	snap = page_racy(p);
+	if (!compact_page_isolatable(cc, &snap, async_migrate)) {
+		lru_unlock_zone(m, z);
+		return false;
+	}
 	del_page_from_lru_list(m, pfn, page_lru(p));
 	p->flags |= ZF_PG_ISOLATED;
+	lru_unlock_zone(m, z);
 	__mod_zone_page_state(z, NR_ALLOCATED, -1);
 	__mod_zone_page_state(z, NR_ISOLATED, 1);
 	zf_list_add(m, &cc->migratepages, (uint32_t)pfn);
+	return true;
 }
 
 /*
@@ -517,10 +574,12 @@ static void putback_lru_page(struct zf_machine *m, uint64_t pfn)
 	struct page *p = pfn_to_page(m, pfn);
 	struct zone *z = page_zone(m, pfn);
 
-	p->flags &= (uint16_t)~ZF_PG_ISOLATED;
 	__mod_zone_page_state(z, NR_ISOLATED, -1);
 	__mod_zone_page_state(z, NR_ALLOCATED, 1);
+	lru_lock_zone(m, z);
+	p->flags &= (uint16_t)~ZF_PG_ISOLATED;
 	add_page_to_lru_list(m, pfn, page_lru(p));
+	lru_unlock_zone(m, z);
 }
 
 /* putback_movable_pages: every source still on cc->migratepages goes back. */
@@ -596,7 +655,7 @@ static uint64_t isolate_migratepages_block(struct zf_machine *m, struct compact_
 
 	/* Time to isolate some pages for migration */
 	for (; low_pfn < end_pfn; low_pfn++) {
-		struct page *p;
+		struct page p;
 
 		if (skip_on_failure && low_pfn >= next_skip_pfn) {
 			/*
@@ -621,7 +680,8 @@ static uint64_t isolate_migratepages_block(struct zf_machine *m, struct compact_
 		if (!compact_page_in_zone(m, z, low_pfn))
 			goto isolate_fail; /* !pfn_valid_within */
 		nr_scanned++;
-		p = pfn_to_page(m, low_pfn);
+		/* an unlocked look, as the kernel's: the page may change on another CPU */
+		p = page_racy(pfn_to_page(m, low_pfn));
 		if (valid_pfn == ZF_NO_PAGE)
 			valid_pfn = low_pfn;
 
@@ -629,8 +689,8 @@ static uint64_t isolate_migratepages_block(struct zf_machine *m, struct compact_
 		 * Skip if free. The order is read without the zone lock in the
 		 * kernel, so it is only trusted when in range.
 		 */
-		if (PageBuddy(p)) {
-			unsigned int freepage_order = p->order;
+		if (PageBuddy(&p)) {
+			unsigned int freepage_order = p.order;
 
 			if (freepage_order > 0 && freepage_order < m->max_order)
 				low_pfn += (1ULL << freepage_order) - 1;
@@ -642,29 +702,18 @@ static uint64_t isolate_migratepages_block(struct zf_machine *m, struct compact_
 		 * allocations) are not compacted. A tail's compound_order()
 		 * reads as 0, so tails fail one by one.
 		 */
-		if ((p->flags & ZF_PG_HEAD) && p->order > 0) {
-			if (p->order < m->max_order)
-				low_pfn += (1ULL << p->order) - 1;
+		if ((p.flags & ZF_PG_HEAD) && p.order > 0) {
+			if (p.order < m->max_order)
+				low_pfn += (1ULL << p.order) - 1;
 			goto isolate_fail;
 		}
 
-		/* Only LRU pages are movable in the model (no __PageMovable). */
-		if (!(p->flags & ZF_PG_LRU) || (p->flags & (ZF_PG_ISOLATED | ZF_PG_TAIL)))
+		if (!compact_page_isolatable(cc, &p, async_migrate))
 			goto isolate_fail;
 
-		/*
-		 * Only allow to migrate anonymous pages in GFP_NOFS context
-		 * because those do not depend on fs locks (4.10+).
-		 */
-		if (!(cc->gfp_mask & __GFP_FS) && !(p->flags & ZF_PG_ANON))
+		/* Successfully isolated (rechecked under the lru_lock) */
+		if (!compact_isolate_lru_page(m, cc, low_pfn, async_migrate))
 			goto isolate_fail;
-
-		/* __isolate_lru_page(ISOLATE_ASYNC_MIGRATE): no pages under writeback */
-		if (async_migrate && (p->flags & ZF_PG_WRITEBACK))
-			goto isolate_fail;
-
-		/* Successfully isolated */
-		compact_isolate_lru_page(m, cc, low_pfn);
 		cc->nr_migratepages++;
 		nr_isolated++;
 
@@ -818,7 +867,7 @@ static uint64_t isolate_freepages_block(struct zf_machine *m, struct compact_con
 	uint64_t blockpfn = *start_pfn;
 
 	for (; blockpfn < end_pfn; blockpfn++) {
-		struct page *p;
+		struct page *p, snap;
 		unsigned int order;
 		int isolated;
 
@@ -834,19 +883,21 @@ static uint64_t isolate_freepages_block(struct zf_machine *m, struct compact_con
 			valid_pfn = blockpfn;
 
 		/* compound pages are skipped whole (order read unlocked, trusted if sane) */
-		if ((p->flags & ZF_PG_HEAD) && p->order > 0) {
-			if (p->order < m->max_order)
-				blockpfn += (1ULL << p->order) - 1;
+		snap = page_racy(p);
+		if ((snap.flags & ZF_PG_HEAD) && snap.order > 0) {
+			if (snap.order < m->max_order)
+				blockpfn += (1ULL << snap.order) - 1;
 			continue;
 		}
 
-		if (!PageBuddy(p))
+		if (!PageBuddy(&snap))
 			continue;
 
 		/* Found a free page, will break it into order-0 pages */
 		zf_spin_lock(m, &z->lock);
-		/* Recheck this is a buddy page under lock */
-		if (!PageBuddy(p)) {
+		/* Recheck this is a buddy page under lock (PG_buddy only changes under it) */
+		snap = page_racy(p);
+		if (!PageBuddy(&snap)) {
 			zf_spin_unlock(m, &z->lock);
 			continue;
 		}
@@ -861,7 +912,7 @@ static uint64_t isolate_freepages_block(struct zf_machine *m, struct compact_con
 			p->order = (uint8_t)order;
 			p->owner = -1;
 			__mod_zone_page_state(z, NR_ISOLATED, isolated);
-			z->compact_isolated_free += (uint64_t)isolated;
+			zf_atomic_add(m, &z->compact_isolated_free, isolated);
 		}
 		zf_spin_unlock(m, &z->lock);
 		if (isolated <= 0)
@@ -905,12 +956,13 @@ static uint64_t isolate_freepages_block(struct zf_machine *m, struct compact_con
 static bool suitable_migration_target(struct zf_machine *m, const struct compact_control *cc,
 				      uint64_t pfn)
 {
-	const struct page *p = pfn_to_page(m, pfn);
+	struct page p;
 
 	if (cc->ignore_block_suitable)
 		return true;
-	/* If the page is a large free page, then disallow migration */
-	if (PageBuddy(p) && p->order >= m->pageblock_order)
+	/* If the page is a large free page, then disallow migration (an unlocked look) */
+	p = page_racy(pfn_to_page(m, pfn));
+	if (PageBuddy(&p) && p.order >= m->pageblock_order)
 		return false;
 	/* If the block is MIGRATE_MOVABLE or MIGRATE_CMA, allow migration */
 	return is_migrate_movable(get_pageblock_migratetype(m, pfn));
@@ -1069,7 +1121,7 @@ static void compaction_prep_target(struct zf_machine *m, struct zone *z, uint64_
 	d->owner = m->pages[src].owner;
 	d->mt = m->pages[src].mt;
 	__mod_zone_page_state(z, NR_ISOLATED, -1);
-	z->compact_isolated_free--;
+	zf_atomic_add(m, &z->compact_isolated_free, -1);
 	__mod_zone_page_state(z, NR_ALLOCATED, 1);
 }
 
@@ -1163,7 +1215,7 @@ static uint64_t release_freepages(struct zf_machine *m, struct compact_control *
 		p->flags = 0;
 		p->order = 0;
 		__mod_zone_page_state(z, NR_ISOLATED, -1);
-		z->compact_isolated_free--;
+		zf_atomic_add(m, &z->compact_isolated_free, -1);
 		free_one_page(m, z, pfn, 0, get_pageblock_migratetype(m, pfn));
 		if (pfn > high_pfn)
 			high_pfn = pfn;
@@ -1208,7 +1260,7 @@ static compact_result_t __compact_finished(struct zf_machine *m, struct zone *z,
 		 * flag as it clears the bits on its next attempt anyway.
 		 */
 		if (cc->direct_compaction)
-			z->compact_blockskip_flush = true;
+			ZF_WRITE_ONCE(z->compact_blockskip_flush, true);
 		return cc->whole_zone ? COMPACT_COMPLETE : COMPACT_PARTIAL_SKIPPED;
 	}
 
@@ -1311,16 +1363,16 @@ static compact_result_t compact_zone(struct zf_machine *m, struct zone *z,
 		cc->migrate_pfn = start_pfn;
 		cc->free_pfn = pageblock_start_pfn(m, end_pfn - 1);
 	} else {
-		cc->migrate_pfn = z->compact_cached_migrate_pfn[sync];
-		cc->free_pfn = z->compact_cached_free_pfn;
+		cc->migrate_pfn = ZF_READ_ONCE(z->compact_cached_migrate_pfn[sync]);
+		cc->free_pfn = ZF_READ_ONCE(z->compact_cached_free_pfn);
 		if (cc->free_pfn < start_pfn || cc->free_pfn >= end_pfn) {
 			cc->free_pfn = pageblock_start_pfn(m, end_pfn - 1);
-			z->compact_cached_free_pfn = cc->free_pfn;
+			ZF_WRITE_ONCE(z->compact_cached_free_pfn, cc->free_pfn);
 		}
 		if (cc->migrate_pfn < start_pfn || cc->migrate_pfn >= end_pfn) {
 			cc->migrate_pfn = start_pfn;
-			z->compact_cached_migrate_pfn[0] = cc->migrate_pfn;
-			z->compact_cached_migrate_pfn[1] = cc->migrate_pfn;
+			ZF_WRITE_ONCE(z->compact_cached_migrate_pfn[0], cc->migrate_pfn);
+			ZF_WRITE_ONCE(z->compact_cached_migrate_pfn[1], cc->migrate_pfn);
 		}
 		if (cc->migrate_pfn == start_pfn)
 			cc->whole_zone = true;
@@ -1409,8 +1461,8 @@ out:
 		 * Only go back, not forward. The cached pfn might have been
 		 * already reset to zone end in compact_finished().
 		 */
-		if (free_pfn > z->compact_cached_free_pfn)
-			z->compact_cached_free_pfn = free_pfn;
+		if (free_pfn > ZF_READ_ONCE(z->compact_cached_free_pfn))
+			ZF_WRITE_ONCE(z->compact_cached_free_pfn, free_pfn);
 	}
 
 	count_vm_events(m, ZF_VM_compact_migrate_scanned, cc->total_migrate_scanned);
@@ -1628,7 +1680,7 @@ static bool kcompactd_node_suitable(struct zf_machine *m, struct pglist_data *pg
  */
 void kcompactd_do_work(struct zf_machine *m, struct pglist_data *pgdat)
 {
-	int saved_current = m->current;
+	int saved_current;
 	/*
 	 * One compact_control for all zones, as in 4.12: only the counters and
 	 * lists are reset per zone, so whole_zone (set when a zone's run
@@ -1644,8 +1696,8 @@ void kcompactd_do_work(struct zf_machine *m, struct pglist_data *pgdat)
 	};
 
 	/* the thread is running now: a new wakeup must wake it again */
-	pgdat->kcompactd_woken = false;
-	m->current = ZF_NO_TASK;
+	ZF_WRITE_ONCE(pgdat->kcompactd_woken, false);
+	saved_current = zf_set_current(m, ZF_NO_TASK);
 
 	count_vm_event(m, ZF_VM_compact_daemon_wake);
 
@@ -1681,7 +1733,7 @@ void kcompactd_do_work(struct zf_machine *m, struct pglist_data *pgdat)
 	if (pgdat->kcompactd_classzone_idx >= cc.classzone_idx)
 		pgdat->kcompactd_classzone_idx = pgdat->nr_zones - 1;
 
-	m->current = saved_current;
+	zf_set_current(m, saved_current);
 }
 
 /*
@@ -1708,7 +1760,7 @@ void wakeup_kcompactd(struct zf_machine *m, struct pglist_data *pgdat, int order
 	if (!kcompactd_node_suitable(m, pgdat))
 		return;
 
-	pgdat->kcompactd_woken = true;
+	ZF_WRITE_ONCE(pgdat->kcompactd_woken, true);
 }
 
 /*
@@ -1724,11 +1776,10 @@ void zf_run_kcompactd(struct zf_machine *m, int nid)
 		return;
 	pgdat = &m->nodes[nid];
 	if (!pgdat->kcompactd_max_order) {
-		pgdat->kcompactd_woken = false;
+		ZF_WRITE_ONCE(pgdat->kcompactd_woken, false);
 		return;
 	}
-	saved_bg = m->in_background;
-	m->in_background = true;
+	saved_bg = zf_set_background(m, true);
 	kcompactd_do_work(m, pgdat);
-	m->in_background = saved_bg;
+	zf_set_background(m, saved_bg);
 }

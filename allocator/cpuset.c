@@ -49,7 +49,7 @@ uint32_t cpuset_current_mems_allowed(struct zf_machine *m)
 {
 	const struct task_struct *t = current_task(m);
 
-	if (!t || !t->alive)
+	if (!t || !ZF_READ_ONCE(t->alive))
 		return node_states_memory(m);
 	return t->mems_allowed;
 }
@@ -77,19 +77,19 @@ bool cpuset_zone_allowed(struct zf_machine *m, const struct zone *z, gfp_t gfp_m
 	t = current_task(m);
 	if (!t)
 		return true; /* no task context: the root cpuset */
-	if (t->flags & ZF_TASK_IN_INTERRUPT)
+	if (task_flags(t) & ZF_TASK_IN_INTERRUPT)
 		return true;
 	if (t->mems_allowed & (1u << z->node))
 		return true;
 	if (m->profile && m->profile->alloc_oom) {
-		if (t->oom_victim)
+		if (ZF_READ_ONCE(t->oom_victim))
 			return true;
-	} else if (t->flags & ZF_TIF_MEMDIE) {
+	} else if (task_flags(t) & ZF_TIF_MEMDIE) {
 		return true;
 	}
 	if (gfp_mask & __GFP_HARDWALL)
 		return false;
-	if (t->flags & ZF_PF_EXITING)
+	if (task_flags(t) & ZF_PF_EXITING)
 		return true;
 	return false; /* nearest_hardwall_ancestor(): the task's own flat cpuset */
 }
@@ -203,7 +203,7 @@ uint32_t policy_nodemask(struct zf_machine *m, gfp_t gfp)
 
 	if (!t || !t->mempolicy)
 		return 0;
-	if ((t->flags & ZF_TASK_IN_INTERRUPT) || (gfp & __GFP_THISNODE))
+	if ((task_flags(t) & ZF_TASK_IN_INTERRUPT) || (gfp & __GFP_THISNODE))
 		return 0;
 	if (apply_policy_zone(m, t->mempolicy, gfp_zone(gfp)) && (t->mempolicy & t->mems_allowed))
 		return t->mempolicy;

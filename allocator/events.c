@@ -27,7 +27,7 @@ void __zf_emit(struct zf_machine *m, enum zf_event_type type, unsigned int label
 	memset(&ev, 0, sizeof(ev));
 	ev.type = (uint16_t)type;
 	ev.label = (uint16_t)label;
-	ev.task = (int16_t)m->current;
+	ev.task = (int16_t)zf_current(m);
 	ev.zone_id = (int16_t)(zone_id < 0 ? -1 : zone_id);
 	ev.order = (uint8_t)(order > UINT8_MAX ? UINT8_MAX : order);
 	ev.pfn = pfn;
@@ -41,8 +41,10 @@ void __zf_emit(struct zf_machine *m, enum zf_event_type type, unsigned int label
 		if (f->ac)
 			ev.migratetype = (uint8_t)f->ac->migratetype;
 	}
-	ev.seq = m->event_seq++;
-	ev.jiffies = m->jiffies;
+	/* several CPUs may emit at once in a threaded machine (the hook serialises them) */
+	ev.seq =
+	    m->threaded ? __atomic_fetch_add(&m->event_seq, 1, __ATOMIC_RELAXED) : m->event_seq++;
+	ev.jiffies = jiffies_now(m);
 	ev.func = func;
 	ev.file = file;
 	ev.line = line;

@@ -348,9 +348,9 @@ gfp_t current_gfp_context(struct zf_machine *m, gfp_t flags)
 
 	if (!t)
 		return flags;
-	if (t->flags & ZF_PF_MEMALLOC_NOIO)
+	if (task_flags(t) & ZF_PF_MEMALLOC_NOIO)
 		flags &= ~(__GFP_IO | __GFP_FS);
-	else if (t->flags & ZF_PF_MEMALLOC_NOFS)
+	else if (task_flags(t) & ZF_PF_MEMALLOC_NOFS)
 		flags &= ~__GFP_FS;
 	return flags;
 }

@@ -23,7 +23,7 @@ void reserve_highatomic_pageblock(struct zf_machine *m, uint64_t pfn, struct zon
 	uint64_t max_managed = z->managed_pages / 100 + m->pageblock_nr_pages;
 	int mt;
 
-	if (z->nr_reserved_highatomic >= max_managed)
+	if (ZF_READ_ONCE(z->nr_reserved_highatomic) >= max_managed)
 		return;
 
 	zf_spin_lock(m, &z->lock);
@@ -32,7 +32,8 @@ void reserve_highatomic_pageblock(struct zf_machine *m, uint64_t pfn, struct zon
 
 	mt = get_pageblock_migratetype(m, pfn);
 	if (mt != MIGRATE_HIGHATOMIC && !is_migrate_isolate(mt) && !is_migrate_cma(mt)) {
-		z->nr_reserved_highatomic += m->pageblock_nr_pages;
+		ZF_WRITE_ONCE(z->nr_reserved_highatomic,
+			      z->nr_reserved_highatomic + m->pageblock_nr_pages);
 		set_pageblock_migratetype(m, pfn, MIGRATE_HIGHATOMIC);
 		move_freepages_block(m, z, pfn, MIGRATE_HIGHATOMIC, NULL);
 		zf_trace(m, ZF_EV_HIGHATOMIC_RESERVE, z->id, pageblock_start_pfn(m, pfn),
@@ -62,7 +63,7 @@ bool unreserve_highatomic_pageblock(struct zf_machine *m, const struct alloc_con
 		unsigned int order;
 
 		/* preserve at least one pageblock unless memory pressure is really high */
-		if (!force && z->nr_reserved_highatomic <= m->pageblock_nr_pages)
+		if (!force && ZF_READ_ONCE(z->nr_reserved_highatomic) <= m->pageblock_nr_pages)
 			continue;
 
 		zf_spin_lock(m, &z->lock);
@@ -85,7 +86,8 @@ bool unreserve_highatomic_pageblock(struct zf_machine *m, const struct alloc_con
 
 				if (dec > z->nr_reserved_highatomic)
 					dec = z->nr_reserved_highatomic;
-				z->nr_reserved_highatomic -= dec;
+				ZF_WRITE_ONCE(z->nr_reserved_highatomic,
+					      z->nr_reserved_highatomic - dec);
 			}
 
 			/*

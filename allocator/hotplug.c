@@ -219,6 +219,53 @@ busy:
 }
 
 /*
+ * free_pages_prepare(): the first half of __free_pages() (page_alloc.c) for an
+ * order-0 page whose free is about to race with zone_pcp_update(): the
+ * allocated state is cleared and NR_ALLOCATED moves, as __free_pages() does
+ * before free_hot_cold_page(). Returns false (a bad_page()) if pfn is not an
+ * allocated order-0 head off the LRU.
+ */
+static bool free_pages_prepare(struct zf_machine *m, uint64_t pfn)
+{
+	struct page *p = pfn_to_page(m, pfn);
+
+	if ((p->flags & (ZF_PG_HEAD | ZF_PG_TAIL | ZF_PG_LRU | ZF_PG_BUDDY | ZF_PG_PCP |
+			 ZF_PG_ISOLATED)) != ZF_PG_HEAD ||
+	    p->order != 0)
+		return false;
+	p->flags &=
+	    (uint16_t) ~(ZF_PG_HEAD | ZF_PG_ACTIVE | ZF_PG_ANON | ZF_PG_DIRTY | ZF_PG_WRITEBACK);
+	p->owner = -1;
+	__mod_zone_page_state(page_zone(m, pfn), NR_ALLOCATED, -1);
+	zf_trace(m, ZF_EV_PAGE_FREE, p->zid, pfn, 0, 0, 0, 0);
+	return true;
+}
+
+/*
+ * The racing allocation of zf_online_zone_racing_free(): an order-0 request
+ * of the task that this zone serves first (the highest zone its gfp allows),
+ * made as soon as online_pages_range() has put the zone's pages back.
+ */
+static uint64_t online_racing_alloc(struct zf_machine *m, const struct zone *z, int task)
+{
+	static const gfp_t zone_gfp[MAX_NR_ZONES] = {
+	    [ZONE_DMA] = GFP_KERNEL | __GFP_DMA,
+	    [ZONE_DMA32] = GFP_KERNEL | __GFP_DMA32,
+	    [ZONE_NORMAL] = GFP_KERNEL,
+	    [ZONE_MOVABLE] = GFP_HIGHUSER_MOVABLE,
+	};
+	struct zf_alloc_request req = {
+	    .task = task, .gfp = zone_gfp[zone_idx(z)], .order = 0, .preferred_nid = z->node};
+	struct zf_alloc_result res;
+
+	if (zf_alloc_pages(m, &req, &res) != 0 || res.pfn == ZF_NO_PAGE)
+		return ZF_NO_PAGE;
+	return res.pfn;
+}
+
+static int online_zone(struct zf_machine *m, int zone_id, int racing_task);
+
+/*
  * zf_online_zone() - online_pages() for a zone offlined before: its
  * pageblocks become MOVABLE again (memmap_init_zone), the offlined pages
  * go back to the buddy as MOVABLE blocks, the pagesets get their real
@@ -226,6 +273,33 @@ busy:
  * watermarks are rebuilt. Pages poisoned before stay poisoned.
  */
 int zf_online_zone(struct zf_machine *m, int zone_id)
+{
+	return online_zone(m, zone_id, ZF_NO_TASK);
+}
+
+/*
+ * zf_online_zone_racing_free() - the same online_pages(), with the race of
+ * planted bug B3 (88e8ac11d2ea, spec §4.7): as soon as the zone's pages are
+ * back in the buddy they can be allocated, while the pagesets still have the
+ * boot values of an empty zone (high 0, batch 1, zone_pcp_reset at offline).
+ * racing_task, on its own CPU, allocates an order-0 page of the zone there and
+ * frees it while zone_pcp_update() rewrites that CPU's pageset: the free
+ * sees count >= high (0) before the update and reads the new batch after it
+ * (pageset_update, pcp.c). 4.12 then asks free_pcppages_bulk() for a whole
+ * batch from a list holding one page; 5.9 clamps the count. If the page comes
+ * from another zone there is no window and the free is an ordinary one.
+ * (4.12 onlines memory block by block: the zone is in the zonelists with its
+ * empty-zone pagesets after the first block, and the next block's online runs
+ * zone_pcp_update(); the model, onlining the zone at once, plays that order.)
+ */
+int zf_online_zone_racing_free(struct zf_machine *m, int zone_id, int racing_task)
+{
+	if (!task_of(m, racing_task) || !task_of(m, racing_task)->alive)
+		return -1;
+	return online_zone(m, zone_id, racing_task);
+}
+
+static int online_zone(struct zf_machine *m, int zone_id, int racing_task)
 {
 	struct zone *z = zf_hotplug_zone(m, zone_id);
 	uint64_t start, end, run = 0;
@@ -262,8 +336,29 @@ int zf_online_zone(struct zf_machine *m, int zone_id)
 	}
 	zf_spin_unlock(m, &z->lock);
 
-	/* zone_pcp_update(): pageset_set_high_and_batch() on every cpu (pcp.c), no racing free */
-	zone_pcp_update(m, z, NULL);
+	if (racing_task == ZF_NO_TASK) {
+		/* zone_pcp_update(): pageset_set_high_and_batch() on every cpu (pcp.c) */
+		zone_pcp_update(m, z, NULL);
+	} else {
+		/*
+		 * The race needs a zone that is already in the zonelists: in 4.12 the
+		 * first memory block onlined into an empty zone rebuilds them (the zone
+		 * keeps its empty-zone pagesets), and onlining the next block calls
+		 * zone_pcp_update() while the first block's pages are in use. The
+		 * model onlines the zone at once: zonelists and watermarks first.
+		 */
+		zf_hotplug_recompute(m);
+		uint64_t pfn = online_racing_alloc(m, z, racing_task);
+		int saved;
+		struct pcp_racing_free race = {
+		    .pfn = ZF_NO_PAGE, .cpu = task_of(m, racing_task)->cpu, .cold = false};
+
+		saved = zf_set_current(m, racing_task);
+		if (pfn != ZF_NO_PAGE && free_pages_prepare(m, pfn))
+			race.pfn = pfn;
+		zone_pcp_update(m, z, &race);
+		zf_set_current(m, saved);
+	}
 	zf_hotplug_recompute(m);
 	return 0;
 }

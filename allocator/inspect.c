@@ -167,31 +167,32 @@ int zf_inspect_task(const struct zf_machine *m, int task, struct zf_task_info *t
 {
 	const struct task_struct *t;
 
-	if (task < 0 || task >= (int)m->nr_tasks || task >= ZF_MAX_TASKS)
+	if (task < 0 || task >= (int)ZF_READ_ONCE(m->nr_tasks) || task >= ZF_MAX_TASKS)
 		return -1;
 	t = &m->tasks[task];
 	memset(ti, 0, sizeof(*ti));
 	ti->id = task;
 	ti->name = t->comm;
-	ti->alive = t->alive;
-	ti->flags = t->flags;
+	/* a thread of a threaded machine may look at its task while other CPUs change it */
+	ti->alive = ZF_READ_ONCE(t->alive);
+	ti->flags = task_flags(t);
 	ti->oom_score_adj = t->oom_score_adj;
 	ti->cpu = t->cpu;
 	ti->mems_allowed = t->mems_allowed;
 	ti->mems_seq = t->mems_allowed_seq;
 	ti->mempolicy_nodes = t->mempolicy;
-	ti->rss_anon = t->rss[0];
-	ti->rss_file = t->rss[1];
-	ti->swapents = t->swapents;
-	ti->oom_victim = t->oom_victim;
-	ti->mmf_oom_skip = t->mmf_oom_skip;
-	ti->reap_attempts = t->reap_attempts;
+	ti->rss_anon = ZF_READ_ONCE(t->rss[0]);
+	ti->rss_file = ZF_READ_ONCE(t->rss[1]);
+	ti->swapents = ZF_READ_ONCE(t->swapents);
+	ti->oom_victim = ZF_READ_ONCE(t->oom_victim);
+	ti->mmf_oom_skip = ZF_READ_ONCE(t->mmf_oom_skip);
+	ti->reap_attempts = ZF_READ_ONCE(t->reap_attempts);
 	return 0;
 }
 
 unsigned int zf_inspect_nr_tasks(const struct zf_machine *m)
 {
-	return m->nr_tasks;
+	return ZF_READ_ONCE(m->nr_tasks);
 }
 
 int zf_inspect_pfn_zone(const struct zf_machine *m, uint64_t pfn)

@@ -152,6 +152,40 @@ typedef struct {
 	atomic_int v;
 } zf_spinlock_t;
 
+/*
+ * added by threads (docs/concurrency.md): READ_ONCE / WRITE_ONCE of the
+ * kernel for fields that one CPU writes while others read them without the
+ * lock (counters, list heads, kswapd's wakeup fields, task state). Relaxed
+ * atomic loads and stores of aligned scalars are plain moves on the
+ * machines we run on, so a sequential machine pays nothing for them; in a
+ * threaded machine they keep such reads defined. Read-modify-writes from
+ * several CPUs go through zf_atomic_add() & co., atomic only when threaded.
+ */
+#define ZF_READ_ONCE(x)     __atomic_load_n(&(x), __ATOMIC_RELAXED)
+#define ZF_WRITE_ONCE(x, v) __atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
+
+/*
+ * added by threads: a function that reads state another CPU may be changing
+ * without the lock that protects it, where the kernel does the same
+ * (page_is_buddy() on a neighbour, compaction's unlocked scans,
+ * page_order_unsafe()): the caller rechecks under the owning lock, or the
+ * decision only depends on bits that change under the lock it holds. Under
+ * ThreadSanitizer such a helper is kept out of line and not instrumented, the
+ * kernel's data_race() annotation; otherwise it is an ordinary inline.
+ */
+#if defined(__SANITIZE_THREAD__)
+#define ZF_UNDER_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define ZF_UNDER_TSAN 1
+#endif
+#endif
+#ifdef ZF_UNDER_TSAN
+#define ZF_DATA_RACE __attribute__((noinline, no_sanitize("thread")))
+#else
+#define ZF_DATA_RACE
+#endif
+
 /* ------------------------------------------------------------------ */
 /* struct page: 16 bytes per pfn, pfn-indexed                          */
 /* ------------------------------------------------------------------ */
@@ -239,6 +273,7 @@ struct zone {
 	uint64_t nr_isolate_pageblock;
 	int64_t vm_stat[NR_VM_ZONE_STAT_ITEMS];
 	zf_spinlock_t lock; /* zone->lock */
+	bool threaded; /* added by threads: the machine's cfg.threaded, for the vmstat helpers */
 
 	/* LRU (per-zone lists; the 4.12 node LRU with its per-zone counters) */
 	struct zf_list lru[NR_LRU_LISTS];
@@ -297,6 +332,11 @@ struct pglist_data {
 	bool kswapd_sleeping; /* on kswapd_wait */
 	bool kswapd_woken;    /* wake_up_interruptible() pending: runs at the next schedule */
 	bool pfmemalloc_wait; /* throttled direct reclaimers waiting */
+	/* added by threads: the kswapd_wait waitqueue's lock (kswapd_sleeping/woken,
+	 * pfmemalloc_wait and the pending order/classzone change under it) */
+	zf_spinlock_t kswapd_lock;
+	/* added by threads: pgdat->lru_lock of 4.12, the node's LRU lists and LRU page flags */
+	zf_spinlock_t lru_lock;
 
 	/* kcompactd (spec §6.5) */
 	unsigned int kcompactd_max_order;
@@ -355,6 +395,23 @@ struct zf_alloc_frame {
 
 #define ZF_MAX_ALLOC_DEPTH 8
 
+/*
+ * added by threads: the execution context of one CPU (docs/concurrency.md):
+ * what the kernel keeps per CPU or per running task -- `current`, the
+ * allocation frames of the task running there, and whether the CPU is
+ * running a kernel thread's background work. A sequential machine runs on
+ * the context of m->ctx_cpu, which zf_alloc_pages() moves to the CPU of the
+ * task it allocates for; in a threaded machine each host thread is bound to
+ * one CPU (zf_thread_bind_cpu()). Use the accessors below, never the fields.
+ */
+struct zf_cpu_ctx {
+	int current;              /* task running on this CPU, ZF_NO_TASK: none (kthread, idle) */
+	unsigned int alloc_depth; /* frames[] in use */
+	bool in_background;       /* running kswapd/kcompactd/reaper work */
+	bool bound;               /* a host thread is bound to this CPU (threaded machines) */
+	struct zf_alloc_frame frames[ZF_MAX_ALLOC_DEPTH];
+};
+
 /* ------------------------------------------------------------------ */
 /* Profiles: behaviour switches, one per site that changed              */
 /* ------------------------------------------------------------------ */
@@ -412,7 +469,6 @@ struct zf_machine {
 	/* tasks */
 	struct task_struct tasks[ZF_MAX_TASKS];
 	unsigned int nr_tasks;
-	int current;  /* task id of the running allocation, -1 outside */
 
 	/* OOM */
 	zf_spinlock_t oom_lock; /* a mutex in the kernel; trylock semantics are what matter */
@@ -424,15 +480,21 @@ struct zf_machine {
 	uint64_t jiffies;
 	uint64_t prng;
 
-	/* the allocation stack (nested allocations from yield callbacks) */
-	struct zf_alloc_frame frames[ZF_MAX_ALLOC_DEPTH];
-	unsigned int alloc_depth;
-
 	/* counters and events */
 	uint64_t vmstat[ZF_NR_VMSTAT];
 	uint64_t event_seq;
 	struct zf_hooks hooks;
-	bool in_background; /* running kswapd/kcompactd/reaper work */
+
+	/*
+	 * added by threads: per-CPU execution contexts (current, the allocation
+	 * frames of nested allocations from yield callbacks, in_background) and
+	 * the locks of a threaded machine (docs/concurrency.md).
+	 */
+	struct zf_cpu_ctx cpu_ctx[ZF_MAX_CPUS];
+	unsigned int ctx_cpu;       /* the context a thread that is not bound runs on */
+	unsigned int alloc_nesting; /* frames pushed by threads that are not bound (all CPUs) */
+	zf_spinlock_t pcp_lock[ZF_MAX_CPUS]; /* local_irq_save() of that CPU: its pcp lists */
+	zf_spinlock_t bg_lock;               /* one thread runs the kernel threads' work */
 };
 
 /* ------------------------------------------------------------------ */
@@ -466,19 +528,146 @@ static inline struct task_struct *task_of(struct zf_machine *m, int id)
 {
 	return (id >= 0 && id < ZF_MAX_TASKS) ? &m->tasks[id] : NULL;
 }
+/*
+ * added by threads: the calling thread's CPU context. A thread bound to a CPU
+ * of a threaded machine runs on that CPU's context (zf_thread_ctx(), a
+ * per-thread register in machine.c: the model of the kernel's per-cpu
+ * `current`); every other caller runs on m->ctx_cpu's, which
+ * zf_alloc_pages() moves to the CPU of the task it allocates for.
+ */
+struct zf_cpu_ctx *zf_thread_ctx(const struct zf_machine *m);
+static inline struct zf_cpu_ctx *this_cpu_ctx(struct zf_machine *m)
+{
+	if (__builtin_expect(m->threaded, 0)) {
+		struct zf_cpu_ctx *c = zf_thread_ctx(m);
+
+		if (c)
+			return c;
+	}
+	return &m->cpu_ctx[m->ctx_cpu];
+}
+static inline const struct zf_cpu_ctx *this_cpu_ctx_ro(const struct zf_machine *m)
+{
+	if (__builtin_expect(m->threaded, 0)) {
+		const struct zf_cpu_ctx *c = zf_thread_ctx(m);
+
+		if (c)
+			return c;
+	}
+	return &m->cpu_ctx[m->ctx_cpu];
+}
+/* added by threads: is the caller a thread bound to a CPU of this (threaded) machine? */
+static inline bool zf_thread_bound(const struct zf_machine *m)
+{
+	return __builtin_expect(m->threaded, 0) && zf_thread_ctx(m) != NULL;
+}
+/* added by threads: the id of current (ZF_NO_TASK outside a task) */
+static inline int zf_current(const struct zf_machine *m)
+{
+	return this_cpu_ctx_ro(m)->current;
+}
+/* added by threads: make task current on this CPU; returns the previous one to restore */
+static inline int zf_set_current(struct zf_machine *m, int task)
+{
+	struct zf_cpu_ctx *c = this_cpu_ctx(m);
+	int old = c->current;
+
+	c->current = task;
+	return old;
+}
+/* added by threads: is this CPU running background (kernel thread) work? */
+static inline bool zf_in_background(const struct zf_machine *m)
+{
+	return this_cpu_ctx_ro(m)->in_background;
+}
+/* added by threads: set it; returns the previous value to restore */
+static inline bool zf_set_background(struct zf_machine *m, bool on)
+{
+	struct zf_cpu_ctx *c = this_cpu_ctx(m);
+	bool old = c->in_background;
+
+	c->in_background = on;
+	return old;
+}
+/*
+ * added by threads: how deep the calling thread is inside allocations: a
+ * bound thread counts its CPU's frames, any other caller the frames of
+ * every CPU (a nested allocation from a yield callback may run on another
+ * CPU's context, and it is the same host call stack).
+ */
+static inline unsigned int zf_nesting(const struct zf_machine *m)
+{
+	if (__builtin_expect(m->threaded, 0)) {
+		const struct zf_cpu_ctx *c = zf_thread_ctx(m);
+
+		if (c)
+			return c->alloc_depth;
+	}
+	return m->alloc_nesting;
+}
+/*
+ * added by threads: push a zeroed allocation frame on this CPU, NULL when too
+ * deep. A thread that is not bound counts it in alloc_nesting too, which
+ * bounds the whole host call stack (nested allocations may run on several
+ * CPUs' contexts).
+ */
+static inline struct zf_alloc_frame *zf_push_frame(struct zf_machine *m)
+{
+	struct zf_cpu_ctx *c = this_cpu_ctx(m);
+	bool bound = zf_thread_bound(m);
+	struct zf_alloc_frame *f;
+
+	if ((bound ? c->alloc_depth : m->alloc_nesting) >= ZF_MAX_ALLOC_DEPTH ||
+	    c->alloc_depth >= ZF_MAX_ALLOC_DEPTH)
+		return NULL;
+	f = &c->frames[c->alloc_depth++];
+	if (!bound)
+		m->alloc_nesting++;
+	*f = (struct zf_alloc_frame){0};
+	return f;
+}
+static inline void zf_pop_frame(struct zf_machine *m)
+{
+	struct zf_cpu_ctx *c = this_cpu_ctx(m);
+
+	c->alloc_depth--;
+	if (!zf_thread_bound(m))
+		m->alloc_nesting--;
+}
 static inline struct task_struct *current_task(struct zf_machine *m)
 {
-	return task_of(m, m->current);
+	return task_of(m, zf_current(m));
+}
+/* The CPU of a context. */
+static inline unsigned int zf_ctx_cpu(const struct zf_machine *m, const struct zf_cpu_ctx *c)
+{
+	return (unsigned int)(c - m->cpu_ctx);
+}
+/*
+ * smp_processor_id(): a bound thread runs on its CPU; a sequential machine
+ * runs current on current's CPU (CPU 0 outside a task).
+ */
+static inline unsigned int smp_processor_id(struct zf_machine *m)
+{
+	const struct task_struct *t;
+
+	if (__builtin_expect(m->threaded, 0)) {
+		const struct zf_cpu_ctx *c = zf_thread_ctx(m);
+
+		if (c)
+			return zf_ctx_cpu(m, c);
+	}
+	t = task_of(m, zf_current(m));
+	return t ? t->cpu : 0;
 }
 static inline unsigned int numa_node_id(struct zf_machine *m)
 {
-	const struct task_struct *t = task_of(m, m->current);
+	const struct task_struct *t;
+
+	if (__builtin_expect(m->threaded, 0) && zf_thread_ctx(m))
+		return m->cpu_to_node[smp_processor_id(m)];
+	t = task_of(m, zf_current(m));
 	return t ? m->cpu_to_node[t->cpu] : 0;
-}
-static inline unsigned int smp_processor_id(struct zf_machine *m)
-{
-	const struct task_struct *t = task_of(m, m->current);
-	return t ? t->cpu : 0;
 }
 static inline struct per_cpu_pages *zone_pcp(struct zf_machine *m, const struct zone *z,
 					     unsigned int cpu)
@@ -487,28 +676,87 @@ static inline struct per_cpu_pages *zone_pcp(struct zf_machine *m, const struct 
 }
 static inline struct zf_alloc_frame *cur_frame(struct zf_machine *m)
 {
-	return m->alloc_depth ? &m->frames[m->alloc_depth - 1] : NULL;
+	struct zf_cpu_ctx *c = this_cpu_ctx(m);
+
+	return c->alloc_depth ? &c->frames[c->alloc_depth - 1] : NULL;
 }
+/*
+ * Counters. A threaded machine updates them with relaxed atomic adds, as the
+ * kernel's atomic_long_t vm_stat: items move under different locks
+ * (NR_FREE_PAGES under zone->lock, NR_PCP under a pcp lock, the LRU items
+ * under lru_lock, NR_ALLOCATED under none) and are read without any.
+ */
 static inline void __mod_zone_page_state(struct zone *z, enum zone_stat_item i, long delta)
 {
-	z->vm_stat[i] += delta;
+	if (__builtin_expect(z->threaded, 0))
+		__atomic_fetch_add(&z->vm_stat[i], (int64_t)delta, __ATOMIC_RELAXED);
+	else
+		z->vm_stat[i] += delta;
 }
 static inline int64_t zone_page_state(const struct zone *z, enum zone_stat_item i)
 {
-	return z->vm_stat[i];
+	return ZF_READ_ONCE(z->vm_stat[i]);
 }
-/* Exact in a sequential model: the snapshot equals the cached value. */
+/* Exact (no per-cpu deltas in the model): the snapshot equals the cached value. */
 static inline int64_t zone_page_state_snapshot(const struct zone *z, enum zone_stat_item i)
 {
-	return z->vm_stat[i];
+	return ZF_READ_ONCE(z->vm_stat[i]);
+}
+/* added by threads: an add to a counter several CPUs update (atomic when threaded) */
+static inline void zf_atomic_add(const struct zf_machine *m, uint64_t *p, int64_t delta)
+{
+	if (__builtin_expect(m->threaded, 0))
+		__atomic_fetch_add(p, (uint64_t)delta, __ATOMIC_RELAXED);
+	else
+		*p += (uint64_t)delta;
+}
+/* added by threads: decrement unless 0 (an mm counter several CPUs update) */
+static inline void zf_atomic_dec_not_zero(const struct zf_machine *m, uint64_t *p)
+{
+	uint64_t old;
+
+	if (!m->threaded) {
+		if (*p)
+			(*p)--;
+		return;
+	}
+	old = ZF_READ_ONCE(*p);
+	while (old && !__atomic_compare_exchange_n(p, &old, old - 1, false, __ATOMIC_RELAXED,
+						   __ATOMIC_RELAXED))
+		;
+}
+/* added by threads: set / clear bits of a flags word several CPUs update */
+static inline void zf_atomic_or32(const struct zf_machine *m, uint32_t *p, uint32_t bits)
+{
+	if (m->threaded)
+		__atomic_fetch_or(p, bits, __ATOMIC_RELAXED);
+	else
+		*p |= bits;
+}
+static inline void zf_atomic_andnot32(const struct zf_machine *m, uint32_t *p, uint32_t bits)
+{
+	if (m->threaded)
+		__atomic_fetch_and(p, ~bits, __ATOMIC_RELAXED);
+	else
+		*p &= ~bits;
 }
 static inline void count_vm_event(struct zf_machine *m, enum zf_vmstat_item i)
 {
-	m->vmstat[i]++;
+	zf_atomic_add(m, &m->vmstat[i], 1);
 }
 static inline void count_vm_events(struct zf_machine *m, enum zf_vmstat_item i, uint64_t n)
 {
-	m->vmstat[i] += n;
+	zf_atomic_add(m, &m->vmstat[i], (int64_t)n);
+}
+/* added by threads: jiffies, which every sleeping CPU moves on */
+static inline uint64_t jiffies_now(const struct zf_machine *m)
+{
+	return ZF_READ_ONCE(m->jiffies);
+}
+/* added by threads: task flags (TIF_*, PF_*, signals) are set by other CPUs (the OOM killer) */
+static inline uint32_t task_flags(const struct task_struct *t)
+{
+	return ZF_READ_ONCE(t->flags);
 }
 static inline bool has_isolate_pageblock(const struct zone *z)
 {
@@ -537,19 +785,25 @@ static inline uint64_t compact_gap(unsigned int order)
 static inline bool fatal_signal_pending(struct zf_machine *m)
 {
 	const struct task_struct *t = current_task(m);
-	return t && (t->flags & ZF_TASK_FATAL_SIGNAL);
+	return t && (task_flags(t) & ZF_TASK_FATAL_SIGNAL);
 }
 
 /* ------------------------------------------------------------------ */
 /* Intrusive pfn lists (list.h)                                         */
 /* ------------------------------------------------------------------ */
+/*
+ * The list heads are written with WRITE_ONCE and tested for emptiness with
+ * READ_ONCE (added by threads): the watermark test and compaction look at
+ * free lists without zone->lock, as the kernel's list_empty() does.
+ */
 static inline void zf_list_init(struct zf_list *l)
 {
-	l->head = l->tail = ZF_NIL;
+	ZF_WRITE_ONCE(l->head, ZF_NIL);
+	ZF_WRITE_ONCE(l->tail, ZF_NIL);
 }
 static inline bool zf_list_empty(const struct zf_list *l)
 {
-	return l->head == ZF_NIL;
+	return ZF_READ_ONCE(l->head) == ZF_NIL;
 }
 static inline void zf_list_add(struct zf_machine *m, struct zf_list *l, uint32_t pfn)
 {
@@ -559,8 +813,8 @@ static inline void zf_list_add(struct zf_machine *m, struct zf_list *l, uint32_t
 	if (l->head != ZF_NIL)
 		m->pages[l->head].prev = pfn;
 	else
-		l->tail = pfn;
-	l->head = pfn;
+		ZF_WRITE_ONCE(l->tail, pfn);
+	ZF_WRITE_ONCE(l->head, pfn);
 }
 static inline void zf_list_add_tail(struct zf_machine *m, struct zf_list *l, uint32_t pfn)
 {
@@ -570,8 +824,8 @@ static inline void zf_list_add_tail(struct zf_machine *m, struct zf_list *l, uin
 	if (l->tail != ZF_NIL)
 		m->pages[l->tail].next = pfn;
 	else
-		l->head = pfn;
-	l->tail = pfn;
+		ZF_WRITE_ONCE(l->head, pfn);
+	ZF_WRITE_ONCE(l->tail, pfn);
 }
 /* Insert pfn right after 'after' (which is on l). */
 static inline void zf_list_add_after(struct zf_machine *m, struct zf_list *l, uint32_t after,
@@ -583,7 +837,7 @@ static inline void zf_list_add_after(struct zf_machine *m, struct zf_list *l, ui
 	if (a->next != ZF_NIL)
 		m->pages[a->next].prev = pfn;
 	else
-		l->tail = pfn;
+		ZF_WRITE_ONCE(l->tail, pfn);
 	a->next = pfn;
 }
 static inline void zf_list_del(struct zf_machine *m, struct zf_list *l, uint32_t pfn)
@@ -592,20 +846,76 @@ static inline void zf_list_del(struct zf_machine *m, struct zf_list *l, uint32_t
 	if (p->prev != ZF_NIL)
 		m->pages[p->prev].next = p->next;
 	else
-		l->head = p->next;
+		ZF_WRITE_ONCE(l->head, p->next);
 	if (p->next != ZF_NIL)
 		m->pages[p->next].prev = p->prev;
 	else
-		l->tail = p->prev;
+		ZF_WRITE_ONCE(l->tail, p->prev);
 	p->next = p->prev = ZF_NIL;
 }
 
 /* ------------------------------------------------------------------ */
 /* Locks (machine.c)                                                   */
 /* ------------------------------------------------------------------ */
-void zf_spin_lock(struct zf_machine *m, zf_spinlock_t *l);
-void zf_spin_unlock(struct zf_machine *m, zf_spinlock_t *l);
-bool zf_spin_trylock(struct zf_machine *m, zf_spinlock_t *l);
+/*
+ * The out-of-line halves (machine.c) run only in a threaded machine; the
+ * inline test keeps a sequential machine's lock sites to one predictable
+ * branch (changed by threads: these were plain functions).
+ */
+void __zf_spin_lock(zf_spinlock_t *l);
+void __zf_spin_unlock(zf_spinlock_t *l);
+bool __zf_spin_trylock(zf_spinlock_t *l);
+static inline void zf_spin_lock(struct zf_machine *m, zf_spinlock_t *l)
+{
+	if (__builtin_expect(m->threaded, 0))
+		__zf_spin_lock(l);
+}
+static inline void zf_spin_unlock(struct zf_machine *m, zf_spinlock_t *l)
+{
+	if (__builtin_expect(m->threaded, 0))
+		__zf_spin_unlock(l);
+}
+static inline bool zf_spin_trylock(struct zf_machine *m, zf_spinlock_t *l)
+{
+	return !__builtin_expect(m->threaded, 0) || __zf_spin_trylock(l);
+}
+/* added by threads: a CPU's pcp lists (local_irq_save on that CPU; drain_all_pages' IPI) */
+static inline void pcp_lock(struct zf_machine *m, unsigned int cpu)
+{
+	zf_spin_lock(m, &m->pcp_lock[cpu]);
+}
+static inline void pcp_unlock(struct zf_machine *m, unsigned int cpu)
+{
+	zf_spin_unlock(m, &m->pcp_lock[cpu]);
+}
+/* added by threads: pgdat->lru_lock of a zone's node */
+static inline void lru_lock_zone(struct zf_machine *m, const struct zone *z)
+{
+	zf_spin_lock(m, &m->nodes[z->node].lru_lock);
+}
+static inline void lru_unlock_zone(struct zf_machine *m, const struct zone *z)
+{
+	zf_spin_unlock(m, &m->nodes[z->node].lru_lock);
+}
+
+/*
+ * added by threads: a racy copy of a page's state (the kernel's
+ * page_order_unsafe() / data_race()): see ZF_DATA_RACE.
+ */
+static inline ZF_DATA_RACE struct page page_racy(const struct page *p)
+{
+	struct page r;
+
+	r.next = p->next;
+	r.prev = p->prev;
+	r.owner = p->owner;
+	r.flags = p->flags;
+	r.order = p->order;
+	r.mt = p->mt;
+	r.zid = p->zid;
+	r.cpu = p->cpu;
+	return r;
+}
 
 /* ------------------------------------------------------------------ */
 /* Events (events.c)                                                    */
@@ -877,6 +1187,8 @@ bool compaction_ready(struct zf_machine *m, struct zone *z, struct scan_control 
 /* added by reclaim: kswapd's anon aging (balance_pgdat), lives in vmscan.c with shrink_active_list */
 void age_active_anon(struct zf_machine *m, struct pglist_data *pgdat, struct scan_control *sc);
 void writeback_complete_due(struct zf_machine *m); /* end_page_writeback for pages whose IO ended */
+/* added by threads: take a free swap slot (false: none left); atomic in a threaded machine */
+bool get_swap_page(struct zf_machine *m);
 
 /* ------------------------------------------------------------------ */
 /* kswapd.c (spec §7.1)                                                 */

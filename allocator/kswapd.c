@@ -65,7 +65,13 @@ void wakeup_kswapd(struct zf_machine *m, struct zone *z, unsigned int order, int
 		return;
 	pgdat = zone_pgdat(m, z);
 	if (!cpuset_zone_allowed(m, z, GFP_KERNEL | __GFP_HARDWALL))
-		goto out;
+		goto out_unlocked;
+	/*
+	 * The waitqueue's lock: the pending order/classzone and the sleeping
+	 * test and wakeup below are one step against kswapd going to sleep on
+	 * another CPU (a threaded machine; nothing otherwise).
+	 */
+	zf_spin_lock(m, &pgdat->kswapd_lock);
 	if (pgdat->kswapd_classzone_idx == MAX_NR_ZONES ||
 	    pgdat->kswapd_classzone_idx < classzone_idx)
 		pgdat->kswapd_classzone_idx = classzone_idx;
@@ -74,25 +80,28 @@ void wakeup_kswapd(struct zf_machine *m, struct zone *z, unsigned int order, int
 	if (!pgdat->kswapd_sleeping)
 		goto out;
 	/* hopeless node, leave it to direct reclaim (B17: the check did not exist) */
-	if (!zf_bug(m, ZF_BUG_B17) && pgdat->kswapd_failures >= MAX_RECLAIM_RETRIES)
+	if (!zf_bug(m, ZF_BUG_B17) && ZF_READ_ONCE(pgdat->kswapd_failures) >= MAX_RECLAIM_RETRIES)
 		goto out;
 	if (pgdat_balanced(m, pgdat, (int)order, classzone_idx))
 		goto out;
 
 	/* wake_up_interruptible(&pgdat->kswapd_wait) */
 	pgdat->kswapd_sleeping = false;
-	pgdat->kswapd_woken = true;
+	ZF_WRITE_ONCE(pgdat->kswapd_woken, true);
 	woken = true;
 	count_vm_event(m, ZF_VM_kswapd_wakeups_woken);
 out:
+	zf_spin_unlock(m, &pgdat->kswapd_lock);
+out_unlocked:
 	zf_trace(m, ZF_EV_WAKE_KSWAPD, z->id, ZF_NO_PAGE, order, woken, classzone_idx,
-		 pgdat->kswapd_failures);
+		 ZF_READ_ONCE(pgdat->kswapd_failures));
 }
 
 /* clear_pgdat_congested: the node is balanced again, IO is no longer the limit. */
-static void clear_pgdat_congested(struct pglist_data *pgdat)
+static void clear_pgdat_congested(struct zf_machine *m, struct pglist_data *pgdat)
 {
-	pgdat->flags &= ~(PGDAT_CONGESTED | PGDAT_DIRTY | PGDAT_WRITEBACK);
+	/* reclaim on other CPUs sets these bits (clear_bit in the kernel) */
+	zf_atomic_andnot32(m, &pgdat->flags, PGDAT_CONGESTED | PGDAT_DIRTY | PGDAT_WRITEBACK);
 }
 
 /*
@@ -106,13 +115,13 @@ bool prepare_kswapd_sleep(struct zf_machine *m, struct pglist_data *pgdat, int o
 			  int classzone_idx)
 {
 	/* wake_up_all(&pgdat->pfmemalloc_wait) */
-	pgdat->pfmemalloc_wait = false;
+	ZF_WRITE_ONCE(pgdat->pfmemalloc_wait, false);
 
 	/* B17: a hopeless node was not a reason to sleep before c73322d098e4 */
-	if (!zf_bug(m, ZF_BUG_B17) && pgdat->kswapd_failures >= MAX_RECLAIM_RETRIES)
+	if (!zf_bug(m, ZF_BUG_B17) && ZF_READ_ONCE(pgdat->kswapd_failures) >= MAX_RECLAIM_RETRIES)
 		return true;
 	if (pgdat_balanced(m, pgdat, order, classzone_idx)) {
-		clear_pgdat_congested(pgdat);
+		clear_pgdat_congested(m, pgdat);
 		return true;
 	}
 	return false;
@@ -184,19 +193,21 @@ int balance_pgdat(struct zf_machine *m, struct pglist_data *pgdat, int order, in
 			raise_priority = false;
 
 		/* wake direct reclaimers throttled on this node once they may reclaim */
-		if (pgdat->pfmemalloc_wait && allow_direct_reclaim(m, pgdat))
-			pgdat->pfmemalloc_wait = false;
+		if (ZF_READ_ONCE(pgdat->pfmemalloc_wait) && allow_direct_reclaim(m, pgdat))
+			ZF_WRITE_ONCE(pgdat->pfmemalloc_wait, false);
 
 		nr_reclaimed = sc.nr_reclaimed - nr_reclaimed;
 		if (raise_priority || !nr_reclaimed)
 			sc.priority--;
 	} while (sc.priority >= 1);
 
+	/* direct reclaim on other CPUs may reset it meanwhile (as in the kernel) */
 	if (!sc.nr_reclaimed)
-		pgdat->kswapd_failures++;
+		ZF_WRITE_ONCE(pgdat->kswapd_failures, ZF_READ_ONCE(pgdat->kswapd_failures) + 1);
 out:
 	zf_trace(m, ZF_EV_KSWAPD_BALANCE, kswapd_zone_id(pgdat, classzone_idx), ZF_NO_PAGE,
-		 (unsigned int)order, (int64_t)sc.nr_reclaimed, pgdat->kswapd_failures, sc.order);
+		 (unsigned int)order, (int64_t)sc.nr_reclaimed,
+		 ZF_READ_ONCE(pgdat->kswapd_failures), sc.order);
 	return sc.order;
 }
 
@@ -215,17 +226,27 @@ static void kswapd_try_to_sleep(struct zf_machine *m, struct pglist_data *pgdat,
 	if (prepare_kswapd_sleep(m, pgdat, reclaim_order, classzone_idx)) {
 		reset_isolation_suitable(m, pgdat);
 		wakeup_kcompactd(m, pgdat, alloc_order, classzone_idx);
+		/*
+		 * On the waitqueue, under its lock. A wakeup_kswapd() from
+		 * another CPU while the cycle ran found kswapd off the
+		 * waitqueue and only raised the pending order/classzone, as in
+		 * 4.12 (the next wakeup uses them).
+		 */
+		zf_spin_lock(m, &pgdat->kswapd_lock);
 		pgdat->kswapd_sleeping = true;
-		pgdat->kswapd_woken = false;
+		ZF_WRITE_ONCE(pgdat->kswapd_woken, false);
+		zf_spin_unlock(m, &pgdat->kswapd_lock);
 		zf_trace(m, ZF_EV_KSWAPD_SLEEP, kswapd_zone_id(pgdat, classzone_idx), ZF_NO_PAGE,
 			 (unsigned int)alloc_order, pgdat->kcompactd_woken, reclaim_order,
-			 pgdat->kswapd_failures);
+			 ZF_READ_ONCE(pgdat->kswapd_failures));
 		return;
 	}
+	zf_spin_lock(m, &pgdat->kswapd_lock);
 	if (pgdat->kswapd_classzone_idx == MAX_NR_ZONES)
 		pgdat->kswapd_classzone_idx = classzone_idx;
 	pgdat->kswapd_sleeping = false;
-	pgdat->kswapd_woken = true;
+	ZF_WRITE_ONCE(pgdat->kswapd_woken, true);
+	zf_spin_unlock(m, &pgdat->kswapd_lock);
 }
 
 /*
@@ -238,12 +259,12 @@ static void kswapd_try_to_sleep(struct zf_machine *m, struct pglist_data *pgdat,
  */
 void kswapd_run_once(struct zf_machine *m, struct pglist_data *pgdat)
 {
-	int saved_current = m->current;
+	int saved_current = zf_set_current(m, ZF_NO_TASK);
 	int alloc_order, reclaim_order, classzone_idx;
 
-	pgdat->kswapd_woken = false;
+	zf_spin_lock(m, &pgdat->kswapd_lock);
+	ZF_WRITE_ONCE(pgdat->kswapd_woken, false);
 	pgdat->kswapd_sleeping = false;
-	m->current = ZF_NO_TASK;
 
 	alloc_order = (int)pgdat->kswapd_order;
 	classzone_idx = pgdat->kswapd_classzone_idx;
@@ -252,21 +273,25 @@ void kswapd_run_once(struct zf_machine *m, struct pglist_data *pgdat)
 		classzone_idx = pgdat->nr_zones > 0 ? pgdat->nr_zones - 1 : 0;
 	pgdat->kswapd_order = 0;
 	pgdat->kswapd_classzone_idx = MAX_NR_ZONES;
+	zf_spin_unlock(m, &pgdat->kswapd_lock);
 
 	reclaim_order = balance_pgdat(m, pgdat, alloc_order, classzone_idx);
 	if (reclaim_order < alloc_order) {
 		kswapd_try_to_sleep(m, pgdat, alloc_order, reclaim_order, classzone_idx);
 	} else {
-		int next_order = (int)pgdat->kswapd_order;
-		int next_classzone = pgdat->kswapd_classzone_idx;
+		int next_order, next_classzone;
 
+		zf_spin_lock(m, &pgdat->kswapd_lock);
+		next_order = (int)pgdat->kswapd_order;
+		next_classzone = pgdat->kswapd_classzone_idx;
 		if (next_classzone >= MAX_NR_ZONES || next_classzone < classzone_idx)
 			next_classzone = classzone_idx;
 		pgdat->kswapd_order = 0;
 		pgdat->kswapd_classzone_idx = MAX_NR_ZONES;
+		zf_spin_unlock(m, &pgdat->kswapd_lock);
 		kswapd_try_to_sleep(m, pgdat, next_order, next_order, next_classzone);
 	}
-	m->current = saved_current;
+	zf_set_current(m, saved_current);
 }
 
 /* Scenario op: run one kswapd cycle on node nid now, woken or not. */
@@ -276,8 +301,7 @@ void zf_run_kswapd(struct zf_machine *m, int nid)
 
 	if (nid < 0 || (unsigned int)nid >= m->nr_nodes || nid >= MAX_NUMNODES)
 		return;
-	saved = m->in_background;
-	m->in_background = true;
+	saved = zf_set_background(m, true);
 	kswapd_run_once(m, &m->nodes[nid]);
-	m->in_background = saved;
+	zf_set_background(m, saved);
 }

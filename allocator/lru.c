@@ -13,6 +13,11 @@
  * places that move those counters for list membership, so any page taken off
  * an LRU (reclaim, compaction isolation, release) stops being counted and is
  * counted again when put back.
+ *
+ * Locking (docs/concurrency.md): add/del and every walk of zone->lru[] run
+ * under the node's lru_lock (pgdat->lru_lock in 4.12), taken by the callers
+ * of add_page_to_lru_list / del_page_from_lru_list as in the kernel; pages
+ * freed from under it nest the pcp and zone locks inside it.
  */
 #include "internal.h"
 
@@ -69,7 +74,7 @@ void del_page_from_lru_list(struct zf_machine *m, uint64_t pfn, enum lru_list lr
 /* can_reclaim_anon_pages() of 4.12: get_nr_swap_pages() > 0 (spec §7.3). */
 bool zone_reclaimable_anon(const struct zf_machine *m)
 {
-	return m->nr_swap_pages > 0;
+	return ZF_READ_ONCE(m->nr_swap_pages) > 0;
 }
 
 /*
@@ -97,7 +102,7 @@ static struct task_struct *lru_task(struct zf_machine *m, int task)
 {
 	struct task_struct *t = task_of(m, task);
 
-	return (t && t->alive) ? t : NULL;
+	return (t && ZF_READ_ONCE(t->alive)) ? t : NULL;
 }
 
 /* Zones that can hold LRU pages (others may have uninitialised list heads). */
@@ -115,11 +120,15 @@ static bool zone_has_lru(const struct zf_machine *m, const struct zone *z)
 static void lru_cache_add(struct zf_machine *m, uint64_t pfn, int task, enum zf_lru_kind kind)
 {
 	struct page *p = pfn_to_page(m, pfn);
+	const struct zone *z = page_zone(m, pfn);
 
+	lru_lock_zone(m, z);
 	p->owner = (int16_t)task;
 	p->flags &= (uint16_t) ~(ZF_PG_ACTIVE | ZF_PG_ANON | ZF_PG_DIRTY | ZF_PG_WRITEBACK);
 	add_page_to_lru_list(m, pfn, kind == ZF_LRU_ANON ? LRU_INACTIVE_ANON : LRU_INACTIVE_FILE);
-	m->tasks[task].rss[kind]++;
+	lru_unlock_zone(m, z);
+	/* an mm counter: reclaim on other CPUs decrements it */
+	zf_atomic_add(m, &m->tasks[task].rss[kind], 1);
 }
 
 uint64_t zf_lru_fill(struct zf_machine *m, int task, enum zf_lru_kind kind, uint64_t n,
@@ -148,7 +157,7 @@ uint64_t zf_lru_fill(struct zf_machine *m, int task, enum zf_lru_kind kind, uint
 		if (zf_alloc_pages(m, &req, &res) != 0 || res.status != ZF_ALLOC_OK ||
 		    res.pfn == ZF_NO_PAGE)
 			break;
-		if (!t->alive) {
+		if (!ZF_READ_ONCE(t->alive)) {
 			/* the task exited while it allocated (a yield callback or the OOM killer)
 			 */
 			__free_pages(m, res.pfn, 0);
@@ -160,7 +169,7 @@ uint64_t zf_lru_fill(struct zf_machine *m, int task, enum zf_lru_kind kind, uint
 		 * A task with SIGKILL pending faults in nothing more; going on would let a
 		 * TIF_MEMDIE victim drain the reserves one page at a time.
 		 */
-		if (t->flags & ZF_TASK_FATAL_SIGNAL)
+		if (task_flags(t) & ZF_TASK_FATAL_SIGNAL)
 			break;
 	}
 	return done;
@@ -184,6 +193,8 @@ static uint64_t lru_walk_task(struct zf_machine *m, int task, const enum lru_lis
 
 		if (!zone_has_lru(m, z))
 			continue;
+		/* the walk and fn run under the node's lru_lock: the links stay put */
+		lru_lock_zone(m, z);
 		for (int i = 0; i < nr_lrus && done < n; i++) {
 			uint32_t pfn = z->lru[lrus[i]].tail;
 
@@ -195,6 +206,7 @@ static uint64_t lru_walk_task(struct zf_machine *m, int task, const enum lru_lis
 				pfn = prev;
 			}
 		}
+		lru_unlock_zone(m, z);
 	}
 	return done;
 }
@@ -254,8 +266,8 @@ static bool lru_release_page(struct zf_machine *m, uint64_t pfn, enum lru_list l
 	if (t) {
 		int kind = (p->flags & ZF_PG_ANON) ? ZF_LRU_ANON : ZF_LRU_FILE;
 
-		if (t->rss[kind])
-			t->rss[kind]--;
+		/* the same counter reclaim decrements on other CPUs */
+		zf_atomic_dec_not_zero(m, &t->rss[kind]);
 	}
 	p->flags &= (uint16_t) ~(ZF_PG_ACTIVE | ZF_PG_ANON | ZF_PG_DIRTY | ZF_PG_WRITEBACK);
 	__free_pages(m, pfn, 0);

@@ -11,6 +11,8 @@
  * allocator (free_all_bootmem), then the watermarks, lowmem reserves and
  * per-cpu pagesets are set up (init_per_zone_wmark_min, setup_zone_pageset).
  */
+#define _POSIX_C_SOURCE 200809L /* sched_yield() */
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -192,28 +194,35 @@ static int zf_config_check(const struct zf_config *cfg, char *err, size_t errlen
 /* Locks, hooks, PRNG                                                  */
 /* ------------------------------------------------------------------ */
 
-void zf_spin_lock(struct zf_machine *m, zf_spinlock_t *l)
+/*
+ * A test-and-test-and-set spinlock. A lock holder may be a host thread the
+ * host scheduler preempted (more stress threads than host CPUs): after a
+ * while of spinning the waiter gives its time slice away instead of burning
+ * it.
+ */
+void __zf_spin_lock(zf_spinlock_t *l)
 {
-	if (!m->threaded)
-		return;
-	while (atomic_exchange_explicit(&l->v, 1, memory_order_acquire))
-		while (atomic_load_explicit(&l->v, memory_order_relaxed))
-			;
+	unsigned int spins = 0;
+
+	while (atomic_exchange_explicit(&l->v, 1, memory_order_acquire)) {
+		while (atomic_load_explicit(&l->v, memory_order_relaxed)) {
+			if (++spins >= 256) {
+				spins = 0;
+				sched_yield();
+			}
+		}
+	}
 }
 
-void zf_spin_unlock(struct zf_machine *m, zf_spinlock_t *l)
+void __zf_spin_unlock(zf_spinlock_t *l)
 {
-	if (!m->threaded)
-		return;
 	atomic_store_explicit(&l->v, 0, memory_order_release);
 }
 
-bool zf_spin_trylock(struct zf_machine *m, zf_spinlock_t *l)
+bool __zf_spin_trylock(zf_spinlock_t *l)
 {
 	int expected = 0;
 
-	if (!m->threaded)
-		return true;
 	return atomic_compare_exchange_strong_explicit(&l->v, &expected, 1, memory_order_acquire,
 						       memory_order_relaxed);
 }
@@ -228,7 +237,75 @@ void zf_machine_set_hooks(struct zf_machine *m, const struct zf_hooks *h)
 
 unsigned int zf_alloc_depth(const struct zf_machine *m)
 {
-	return m->alloc_depth;
+	return zf_nesting(m);
+}
+
+/* ------------------------------------------------------------------ */
+/* CPU contexts and thread binding (docs/concurrency.md)               */
+/* ------------------------------------------------------------------ */
+
+/*
+ * The one piece of per-thread state: which CPU of which machine the calling
+ * host thread is bound to. It is the model of the kernel's per-cpu
+ * `current` pointer, a register of the CPU, not state of the machine: every
+ * piece of model state (tasks, frames, in_background) stays in struct
+ * zf_machine's cpu_ctx[]; this only selects one of them. Copying or
+ * resetting a machine never touches it, and a thread bound to one machine
+ * runs on the unbound context of any other machine.
+ */
+static _Thread_local struct {
+	const struct zf_machine *m;
+	unsigned int cpu;
+} zf_bound;
+
+struct zf_cpu_ctx *zf_thread_ctx(const struct zf_machine *m)
+{
+	if (zf_bound.m != m || !m->cpu_ctx[zf_bound.cpu].bound)
+		return NULL;
+	return (struct zf_cpu_ctx *)&m->cpu_ctx[zf_bound.cpu];
+}
+
+int zf_thread_bind_cpu(struct zf_machine *m, unsigned int cpu)
+{
+	if (!m || !m->threaded || cpu >= m->nr_cpus || zf_bound.m)
+		return -1;
+	/* one thread per CPU: the kernel's `current` of a CPU is one task */
+	if (__atomic_exchange_n(&m->cpu_ctx[cpu].bound, true, __ATOMIC_ACQ_REL))
+		return -1;
+	zf_bound.m = m;
+	zf_bound.cpu = cpu;
+	return 0;
+}
+
+int zf_thread_unbind(struct zf_machine *m)
+{
+	struct zf_cpu_ctx *c;
+
+	if (!m || zf_bound.m != m)
+		return -1;
+	c = &m->cpu_ctx[zf_bound.cpu];
+	if (c->alloc_depth)
+		return -1; /* inside an allocation */
+	__atomic_store_n(&c->bound, false, __ATOMIC_RELEASE);
+	zf_bound.m = NULL;
+	zf_bound.cpu = 0;
+	return 0;
+}
+
+int zf_thread_cpu(const struct zf_machine *m)
+{
+	return m && zf_thread_ctx(m) ? (int)zf_bound.cpu : -1;
+}
+
+/* Is any context inside an allocation (frames point into a live C stack)? */
+static bool zf_machine_allocating(const struct zf_machine *m)
+{
+	if (m->alloc_nesting)
+		return true;
+	for (unsigned int cpu = 0; cpu < ZF_MAX_CPUS; cpu++)
+		if (m->cpu_ctx[cpu].alloc_depth)
+			return true;
+	return false;
 }
 
 /* splitmix64 (Steele, Lea, Flood 2014): the state is the seed plus a Weyl sequence. */
@@ -429,6 +506,7 @@ static void zf_init_zone(struct zf_machine *m, struct zone *z, unsigned int nid,
 	for (int l = 0; l < NR_LRU_LISTS; l++)
 		zf_list_init(&z->lru[l]);
 	atomic_init(&z->lock.v, 0);
+	z->threaded = m->threaded;
 	/* compaction: 4.12 zeroes the deferral state; scanners start at the zone's ends */
 	z->compact_considered = 0;
 	z->compact_defer_shift = 0;
@@ -528,7 +606,12 @@ struct zf_machine *zf_machine_create(const struct zf_config *cfg, char *err, siz
 	m->percpu_pagelist_fraction = cfg->percpu_pagelist_fraction;
 	m->page_group_by_mobility_disabled = cfg->mobility_disabled;
 	m->total_swap_pages = m->nr_swap_pages = cfg->swap_pages;
-	m->current = -1;
+	for (unsigned int cpu = 0; cpu < ZF_MAX_CPUS; cpu++) {
+		m->cpu_ctx[cpu].current = ZF_NO_TASK;
+		atomic_init(&m->pcp_lock[cpu].v, 0);
+	}
+	m->ctx_cpu = 0;
+	atomic_init(&m->bg_lock.v, 0);
 	m->oom_lock_owner = -1;
 	atomic_init(&m->oom_lock.v, 0);
 	m->prng = cfg->seed;
@@ -539,6 +622,8 @@ struct zf_machine *zf_machine_create(const struct zf_config *cfg, char *err, siz
 		struct pglist_data *pgdat = &m->nodes[nid];
 
 		pgdat->node_id = (int)nid;
+		atomic_init(&pgdat->kswapd_lock.v, 0);
+		atomic_init(&pgdat->lru_lock.v, 0);
 		for (int w = 0; w < MAX_ZONELISTS; w++)
 			pgdat->node_zonelists[w].zoneref[0] = -1;
 		if (nid >= m->nr_nodes) {
@@ -681,19 +766,24 @@ struct zf_machine *zf_machine_clone(const struct zf_machine *src)
 	memcpy(c->pages, src->pages, src->nr_pages * sizeof(struct page));
 	memcpy(c->pageblock_flags, src->pageblock_flags, src->nr_pageblocks);
 	memset(&c->hooks, 0, sizeof(c->hooks));
+	/* no thread is bound to a new machine */
+	for (unsigned int cpu = 0; cpu < ZF_MAX_CPUS; cpu++)
+		c->cpu_ctx[cpu].bound = false;
 	return c;
 }
 
 /*
- * The per-iteration reset: dst becomes src, keeping its own arrays and its
- * hooks. Refused (-1) for a different geometry, or while either machine is
- * inside an allocation (frames point into a live C stack).
+ * The per-iteration reset: dst becomes src, keeping its own arrays, its
+ * hooks and which of its CPUs have threads bound. Refused (-1) for a
+ * different geometry, or while either machine is inside an allocation
+ * (frames point into a live C stack).
  */
 int zf_machine_copy(struct zf_machine *dst, const struct zf_machine *src)
 {
 	struct page *pages;
 	uint8_t *pbf;
 	struct zf_hooks hooks;
+	bool bound[ZF_MAX_CPUS];
 
 	if (!dst || !src)
 		return -1;
@@ -701,15 +791,19 @@ int zf_machine_copy(struct zf_machine *dst, const struct zf_machine *src)
 		return 0;
 	if (dst->nr_pages != src->nr_pages || dst->nr_pageblocks != src->nr_pageblocks)
 		return -1;
-	if (dst->alloc_depth || src->alloc_depth)
+	if (zf_machine_allocating(dst) || zf_machine_allocating(src))
 		return -1;
 	pages = dst->pages;
 	pbf = dst->pageblock_flags;
 	hooks = dst->hooks;
+	for (unsigned int cpu = 0; cpu < ZF_MAX_CPUS; cpu++)
+		bound[cpu] = dst->cpu_ctx[cpu].bound;
 	memcpy(dst, src, sizeof(*dst));
 	dst->pages = pages;
 	dst->pageblock_flags = pbf;
 	dst->hooks = hooks;
+	for (unsigned int cpu = 0; cpu < ZF_MAX_CPUS; cpu++)
+		dst->cpu_ctx[cpu].bound = bound[cpu];
 	memcpy(pages, src->pages, src->nr_pages * sizeof(struct page));
 	memcpy(pbf, src->pageblock_flags, src->nr_pageblocks);
 	return 0;

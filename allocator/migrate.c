@@ -61,7 +61,10 @@ int zf_migrate_page(struct zf_machine *m, uint64_t src_pfn, uint64_t dst_pfn)
 		__mod_zone_page_state(sz, NR_ISOLATED, -1);
 		__mod_zone_page_state(sz, NR_ALLOCATED, 1);
 	} else {
+		/* off its LRU under the node's lru_lock (docs/concurrency.md) */
+		lru_lock_zone(m, page_zone(m, src_pfn));
 		del_page_from_lru_list(m, src_pfn, lru);
+		lru_unlock_zone(m, page_zone(m, src_pfn));
 	}
 
 	/* migrate_page_states: the new page gets the old one's state */
@@ -73,6 +76,8 @@ int zf_migrate_page(struct zf_machine *m, uint64_t src_pfn, uint64_t dst_pfn)
 	src->owner = -1;
 
 	/* putback_lru_page(newpage): the head of the same LRU list, now in dst's zone */
+	lru_lock_zone(m, page_zone(m, dst_pfn));
 	add_page_to_lru_list(m, dst_pfn, lru);
+	lru_unlock_zone(m, page_zone(m, dst_pfn));
 	return 0;
 }

@@ -30,8 +30,9 @@ static struct zf_alloc_result *oom_frame_result(struct zf_machine *m)
 /*
  * oom_lock is a mutex in the kernel; only its trylock semantics matter to
  * the allocator. The single-threaded model keeps it as a flag (a nested
- * allocation from a yield callback finds it held); a threaded machine also
- * takes the real lock.
+ * allocation from a yield callback finds it held); a threaded machine takes
+ * the real lock (m->oom_lock), and the flag and owner are then only written
+ * by its holder.
  */
 bool mutex_trylock_oom(struct zf_machine *m)
 {
@@ -42,7 +43,7 @@ bool mutex_trylock_oom(struct zf_machine *m)
 		return false;
 	}
 	m->oom_lock_held = true;
-	m->oom_lock_owner = m->current;
+	m->oom_lock_owner = zf_current(m);
 	return true;
 }
 
@@ -59,7 +60,7 @@ bool tsk_is_oom_victim(struct zf_machine *m, int task)
 {
 	const struct task_struct *t = task_of(m, task);
 
-	return t && t->oom_victim;
+	return t && ZF_READ_ONCE(t->oom_victim);
 }
 
 /*
@@ -71,10 +72,11 @@ void mark_oom_victim(struct zf_machine *m, int task)
 {
 	struct task_struct *t = task_of(m, task);
 
-	if (!t || (t->flags & ZF_TIF_MEMDIE))
+	if (!t || (task_flags(t) & ZF_TIF_MEMDIE))
 		return;
-	t->flags |= ZF_TIF_MEMDIE;
-	t->oom_victim = true;
+	/* set_tsk_thread_flag(): the victim may be running on another CPU */
+	zf_atomic_or32(m, &t->flags, ZF_TIF_MEMDIE);
+	ZF_WRITE_ONCE(t->oom_victim, true);
 }
 
 /*
@@ -86,11 +88,12 @@ void wake_oom_reaper(struct zf_machine *m, int task)
 {
 	struct task_struct *t = task_of(m, task);
 
-	if (!t || t->reap_queued)
+	if (!t || ZF_READ_ONCE(t->reap_queued))
 		return;
-	t->reap_queued = true;
-	t->reap_attempts = 0;
-	t->reap_at = m->jiffies;
+	/* the reaper (background work on another CPU) reads these without oom_lock */
+	ZF_WRITE_ONCE(t->reap_attempts, 0u);
+	ZF_WRITE_ONCE(t->reap_at, jiffies_now(m));
+	ZF_WRITE_ONCE(t->reap_queued, true);
 }
 
 /*
@@ -106,8 +109,11 @@ static uint64_t oom_reap_anon_pages(struct zf_machine *m, int task)
 
 	/* lru.c's release path: off the LRU, MM_ANONPAGES--, __free_pages() */
 	freed = zf_lru_release(m, task, ZF_LRU_ANON, UINT64_MAX);
-	m->nr_swap_pages += t->swapents;
-	t->swapents = 0;
+	/* reclaim on other CPUs may be adding swap entries meanwhile: take them atomically */
+	zf_atomic_add(m, &m->nr_swap_pages,
+		      (int64_t)(m->threaded ? __atomic_exchange_n(&t->swapents, 0, __ATOMIC_RELAXED)
+					    : t->swapents));
+	ZF_WRITE_ONCE(t->swapents, 0);
 	return freed;
 }
 
@@ -116,8 +122,8 @@ static void oom_reap_done(struct zf_machine *m, int task)
 {
 	struct task_struct *t = &m->tasks[task];
 
-	t->reap_queued = false;
-	t->mmf_oom_skip = true;
+	ZF_WRITE_ONCE(t->reap_queued, false);
+	ZF_WRITE_ONCE(t->mmf_oom_skip, true);
 	zf_trace(m, ZF_EV_OOM_SKIP_VICTIM, -1, ZF_NO_PAGE, 0, task, t->reap_attempts, 0);
 }
 
@@ -137,25 +143,25 @@ bool oom_reap_task_once(struct zf_machine *m, int task)
 	struct task_struct *t = task_of(m, task);
 	bool done = true;
 
-	if (!t || !t->reap_queued)
+	if (!t || !ZF_READ_ONCE(t->reap_queued))
 		return true;
-	if (t->reap_attempts >= MAX_OOM_REAP_RETRIES) {
+	if (ZF_READ_ONCE(t->reap_attempts) >= MAX_OOM_REAP_RETRIES) {
 		oom_reap_done(m, task); /* "unable to reap" */
 		return true;
 	}
 	/* mutex_lock(&oom_lock): a threaded machine takes the real lock */
 	if (m->threaded ? !zf_spin_trylock(m, &m->oom_lock) : m->oom_lock_held) {
-		if (t->reap_at < m->jiffies)
-			t->reap_at = m->jiffies;
+		if (ZF_READ_ONCE(t->reap_at) < jiffies_now(m))
+			ZF_WRITE_ONCE(t->reap_at, jiffies_now(m));
 		return false;
 	}
-	t->reap_attempts++;
-	if (!t->alive) {
+	ZF_WRITE_ONCE(t->reap_attempts, t->reap_attempts + 1);
+	if (!ZF_READ_ONCE(t->alive)) {
 		/* !mmget_not_zero(mm): the victim already released its memory */
 		oom_reap_done(m, task);
-	} else if (t->flags & ZF_TASK_MMAP_LOCKED) {
+	} else if (task_flags(t) & ZF_TASK_MMAP_LOCKED) {
 		/* down_read_trylock(mmap_sem) failed: schedule_timeout_idle(HZ/10) */
-		t->reap_at += HZ / 10;
+		ZF_WRITE_ONCE(t->reap_at, t->reap_at + HZ / 10);
 		done = false;
 	} else {
 		uint64_t freed = oom_reap_anon_pages(m, task);
@@ -179,13 +185,16 @@ bool oom_reap_task_once(struct zf_machine *m, int task)
  */
 static bool task_will_free_mem(const struct task_struct *t)
 {
-	if (!t || !t->alive)
+	uint32_t flags;
+
+	if (!t || !ZF_READ_ONCE(t->alive))
 		return false;
-	if (t->flags & ZF_PF_DUMPCORE)
+	flags = task_flags(t);
+	if (flags & ZF_PF_DUMPCORE)
 		return false;
-	if (!(t->flags & (ZF_TASK_FATAL_SIGNAL | ZF_PF_EXITING)))
+	if (!(flags & (ZF_TASK_FATAL_SIGNAL | ZF_PF_EXITING)))
 		return false;
-	return !t->mmf_oom_skip;
+	return !ZF_READ_ONCE(t->mmf_oom_skip);
 }
 
 /*
@@ -210,7 +219,7 @@ static bool has_intersects_mems_allowed(struct zf_machine *m, const struct task_
 static bool oom_unkillable_task(struct zf_machine *m, const struct task_struct *t,
 				uint32_t nodemask)
 {
-	if (t->flags & (ZF_PF_KTHREAD | ZF_TASK_UNKILLABLE))
+	if (task_flags(t) & (ZF_PF_KTHREAD | ZF_TASK_UNKILLABLE))
 		return true;
 	return !has_intersects_mems_allowed(m, t, nodemask);
 }
@@ -228,12 +237,14 @@ uint64_t oom_badness(struct zf_machine *m, int task, uint64_t totalpages)
 	const struct task_struct *t = task_of(m, task);
 	int64_t points, adj;
 
-	if (!t || !t->alive || (t->flags & (ZF_PF_KTHREAD | ZF_TASK_UNKILLABLE)))
+	if (!t || !ZF_READ_ONCE(t->alive) || (task_flags(t) & (ZF_PF_KTHREAD | ZF_TASK_UNKILLABLE)))
 		return 0;
 	adj = t->oom_score_adj;
-	if (adj == OOM_SCORE_ADJ_MIN || t->mmf_oom_skip)
+	if (adj == OOM_SCORE_ADJ_MIN || ZF_READ_ONCE(t->mmf_oom_skip))
 		return 0;
-	points = (int64_t)(t->rss[0] + t->rss[1] + t->swapents + t->nr_ptes);
+	/* get_mm_rss(): counters other CPUs are moving */
+	points = (int64_t)(ZF_READ_ONCE(t->rss[0]) + ZF_READ_ONCE(t->rss[1]) +
+			   ZF_READ_ONCE(t->swapents) + ZF_READ_ONCE(t->nr_ptes));
 	adj *= (int64_t)(totalpages / 1000);
 	points += adj;
 	return points > 0 ? (uint64_t)points : 1;
@@ -315,14 +326,16 @@ static enum oom_constraint constrained_alloc(struct zf_machine *m, struct oom_co
  */
 static void select_bad_process(struct zf_machine *m, struct oom_control *oc, uint32_t nodemask)
 {
-	for (int i = 0; i < (int)m->nr_tasks && i < ZF_MAX_TASKS; i++) {
+	unsigned int nr_tasks = ZF_READ_ONCE(m->nr_tasks);
+
+	for (int i = 0; i < (int)nr_tasks && i < ZF_MAX_TASKS; i++) {
 		const struct task_struct *t = &m->tasks[i];
 		uint64_t points;
 
-		if (!t->alive || oom_unkillable_task(m, t, nodemask))
+		if (!ZF_READ_ONCE(t->alive) || oom_unkillable_task(m, t, nodemask))
 			continue;
-		if (t->oom_victim) {
-			if (t->mmf_oom_skip)
+		if (ZF_READ_ONCE(t->oom_victim)) {
+			if (ZF_READ_ONCE(t->mmf_oom_skip))
 				continue;
 			oc->chosen = -2;
 			return;
@@ -364,7 +377,7 @@ static void oom_kill_process(struct zf_machine *m, struct oom_control *oc)
 	zf_task_kill(m, oc->chosen);
 	mark_oom_victim(m, oc->chosen);
 	zf_trace(m, ZF_EV_OOM_KILL, -1, ZF_NO_PAGE, 0, oc->chosen, (int64_t)oc->chosen_points,
-		 (int64_t)(victim->rss[0] + victim->rss[1]));
+		 (int64_t)(ZF_READ_ONCE(victim->rss[0]) + ZF_READ_ONCE(victim->rss[1])));
 	res = oom_frame_result(m);
 	if (res && res->oom_killed == ZF_NO_TASK)
 		res->oom_killed = oc->chosen;
@@ -412,8 +425,8 @@ bool out_of_memory(struct zf_machine *m, struct oom_control *oc)
 	 * the reserves so that it can exit quickly and free its memory.
 	 */
 	if (cur && task_will_free_mem(cur)) {
-		mark_oom_victim(m, m->current);
-		wake_oom_reaper(m, m->current);
+		mark_oom_victim(m, zf_current(m));
+		wake_oom_reaper(m, zf_current(m));
 		return oom_invoked(m, oc, ZF_OOM_OUT_CURRENT_EXITING, true);
 	}
 
@@ -432,7 +445,7 @@ bool out_of_memory(struct zf_machine *m, struct oom_control *oc)
 
 	if (m->cfg.oom_kill_allocating_task && cur && cur->alive &&
 	    !oom_unkillable_task(m, cur, nodemask) && cur->oom_score_adj != OOM_SCORE_ADJ_MIN) {
-		oc->chosen = m->current;
+		oc->chosen = zf_current(m);
 		oom_invoked(m, oc, ZF_OOM_OUT_ALLOCATING_TASK, true);
 		oom_kill_process(m, oc);
 		return true;

@@ -183,7 +183,7 @@ void prep_new_page(struct zf_machine *m, uint64_t pfn, unsigned int order, gfp_t
 	struct page *page = pfn_to_page(m, pfn);
 	struct zone *z = page_zone(m, pfn);
 	uint64_t nr = 1ULL << order;
-	int16_t owner = (int16_t)m->current;
+	int16_t owner = (int16_t)zf_current(m);
 
 	(void)gfp_flags;   /* __GFP_ZERO / __GFP_COMP: no policy effect */
 	(void)alloc_flags; /* set_page_pfmemalloc(): not modelled */
@@ -207,19 +207,19 @@ void prep_new_page(struct zf_machine *m, uint64_t pfn, unsigned int order, gfp_t
 
 /*
  * The model's pcp protection. The kernel protects a CPU's per_cpu_pages by
- * disabling interrupts on that CPU (local_irq_save); only the task running on
- * the CPU touches them. The model keeps that rule: one task at a time runs on
- * a CPU (sequential machines trivially; threaded stress runs must pin one
- * thread per CPU), so these are markers of the kernel's critical section and
- * take no lock. Buddy-list work inside (rmqueue_bulk) takes zone->lock.
+ * disabling interrupts on that CPU (local_irq_save): only code running on
+ * the CPU touches them, and drain_all_pages() sends the work to each CPU.
+ * A threaded machine takes the CPU's pcp lock instead (docs/concurrency.md),
+ * which drain_all_pages() takes for the remote CPUs; a sequential machine
+ * takes nothing. Buddy-list work inside (rmqueue_bulk) nests zone->lock.
  */
-static inline void local_irq_save(struct zf_machine *m)
+static inline void local_irq_save(struct zf_machine *m, unsigned int cpu)
 {
-	(void)m;
+	pcp_lock(m, cpu);
 }
-static inline void local_irq_restore(struct zf_machine *m)
+static inline void local_irq_restore(struct zf_machine *m, unsigned int cpu)
 {
-	(void)m;
+	pcp_unlock(m, cpu);
 }
 
 /*
@@ -255,14 +255,14 @@ uint64_t rmqueue(struct zf_machine *m, struct zone *preferred_zone, struct zone 
 		/* the pcp lists hold the three PCP types only (HIGHATOMIC is never requested) */
 		if (migratetype < 0 || migratetype >= MIGRATE_PCPTYPES)
 			return ZF_NO_PAGE;
-		local_irq_save(m);
+		local_irq_save(m, cpu);
 		pcp = zone_pcp(m, z, cpu);
 		list = &pcp->lists[migratetype];
 		if (zf_list_empty(list)) {
 			pcp->count +=
 			    rmqueue_bulk(m, z, 0, pcp->batch, list, migratetype, cold, cpu);
 			if (zf_list_empty(list)) {
-				local_irq_restore(m);
+				local_irq_restore(m, cpu);
 				return ZF_NO_PAGE;
 			}
 		}
@@ -274,7 +274,7 @@ uint64_t rmqueue(struct zf_machine *m, struct zone *preferred_zone, struct zone 
 		p->flags &= (uint16_t)~ZF_PG_PCP;
 		__mod_zone_page_state(z, NR_PCP, -1);
 		/* check_new_pcp() is a debug check: no bad pages in the model */
-		local_irq_restore(m);
+		local_irq_restore(m, cpu);
 		return page;
 	}
 
@@ -492,12 +492,11 @@ uint64_t __alloc_pages_nodemask(struct zf_machine *m, gfp_t gfp_mask, unsigned i
 	bool own_frame = false;
 
 	if (!f || f->ac) {
-		if (m->alloc_depth >= ZF_MAX_ALLOC_DEPTH)
+		f = zf_push_frame(m);
+		if (!f)
 			return ZF_NO_PAGE;
 		zf_result_init(&own_res);
-		f = &m->frames[m->alloc_depth++];
-		memset(f, 0, sizeof(*f));
-		f->task = m->current;
+		f->task = zf_current(m);
 		f->res = &own_res;
 		own_frame = true;
 	}
@@ -579,7 +578,7 @@ out:
 		 order, f->res ? (int64_t)f->res->status : (int64_t)(page == ZF_NO_PAGE), 0, 0);
 	f->ac = NULL;
 	if (own_frame)
-		m->alloc_depth--;
+		zf_pop_frame(m);
 	return page;
 }
 
@@ -649,9 +648,12 @@ int zf_alloc_pages(struct zf_machine *m, const struct zf_alloc_request *req,
 	struct zf_alloc_result local;
 	const struct task_struct *t;
 	struct zf_alloc_frame *f;
+	struct zf_cpu_ctx *c;
 	uint32_t nodemask;
 	int saved_current, nid;
+	unsigned int saved_cpu;
 	uint64_t page;
+	bool bound;
 
 	if (!res)
 		res = &local;
@@ -659,7 +661,9 @@ int zf_alloc_pages(struct zf_machine *m, const struct zf_alloc_request *req,
 	if (!m || !req)
 		return -1;
 	t = task_of(m, req->task);
-	if (!t || !t->alive || req->order >= 64 || m->alloc_depth >= ZF_MAX_ALLOC_DEPTH)
+	bound = zf_thread_bound(m);
+	if (!t || !ZF_READ_ONCE(t->alive) || req->order >= 64 ||
+	    (bound ? zf_thread_ctx(m)->alloc_depth : m->alloc_nesting) >= ZF_MAX_ALLOC_DEPTH)
 		return -1;
 	nid = req->preferred_nid;
 	if (nid < 0)
@@ -667,10 +671,23 @@ int zf_alloc_pages(struct zf_machine *m, const struct zf_alloc_request *req,
 	if ((unsigned int)nid >= m->nr_nodes)
 		return -1;
 
-	saved_current = m->current;
-	m->current = req->task;
-
-	f = &m->frames[m->alloc_depth++];
+	/*
+	 * The task runs on its CPU: a thread that is not bound moves to that
+	 * CPU's context for the allocation (a bound thread is on its CPU
+	 * already). The frame goes on that context (zf_push_frame() open-coded:
+	 * this is the model's hottest path).
+	 */
+	saved_cpu = m->ctx_cpu;
+	if (bound) {
+		c = zf_thread_ctx(m);
+	} else {
+		m->ctx_cpu = t->cpu;
+		c = &m->cpu_ctx[t->cpu];
+		m->alloc_nesting++;
+	}
+	saved_current = c->current;
+	c->current = req->task;
+	f = &c->frames[c->alloc_depth++]; /* room: the nesting was checked above */
 	memset(f, 0, sizeof(*f));
 	f->ac = NULL; /* claimed by __alloc_pages_nodemask */
 	f->gfp = req->gfp;
@@ -683,8 +700,12 @@ int zf_alloc_pages(struct zf_machine *m, const struct zf_alloc_request *req,
 		nodemask = policy_nodemask(m, req->gfp);
 	page = __alloc_pages_nodemask(m, req->gfp, req->order, nid, nodemask);
 
-	m->alloc_depth--;
-	m->current = saved_current;
+	c->alloc_depth--;
+	c->current = saved_current;
+	if (!bound) {
+		m->alloc_nesting--;
+		m->ctx_cpu = saved_cpu;
+	}
 	return page != ZF_NO_PAGE ? 0 : -1;
 }
 
@@ -713,9 +734,8 @@ int zf_free_pages(struct zf_machine *m, int task, uint64_t pfn, unsigned int ord
 	if (pfn & ((1ULL << order) - 1) || pfn + (1ULL << order) > m->nr_pages)
 		return -1;
 
-	saved_current = m->current;
-	m->current = task;
+	saved_current = zf_set_current(m, task);
 	__free_pages(m, pfn, order);
-	m->current = saved_current;
+	zf_set_current(m, saved_current);
 	return 0;
 }

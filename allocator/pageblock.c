@@ -7,6 +7,11 @@
  * pfn space, so a pageblock may straddle two zones as in the kernel. The
  * pfn space is padded to a MAX_ORDER block (machine.c), so every pfn the
  * buddy code can compute has a flag byte.
+ *
+ * The migratetype bits change under zone->lock, the skip bit without it
+ * (compaction), and both are read without locks: the kernel updates the
+ * word with cmpxchg (set_pfnblock_flags_mask). A threaded machine does the
+ * same with atomic and/or on the byte; reads are READ_ONCE.
  */
 #include "internal.h"
 
@@ -22,7 +27,22 @@ int get_pageblock_migratetype(struct zf_machine *m, uint64_t pfn)
 {
 	const uint8_t *f = pageblock_flags_of(m, pfn);
 
-	return f ? (int)(*f & PB_MIGRATE_MASK) : MIGRATE_UNMOVABLE;
+	return f ? (int)(ZF_READ_ONCE(*f) & PB_MIGRATE_MASK) : MIGRATE_UNMOVABLE;
+}
+
+/* Replace the bits of mask in the byte by val: cmpxchg when several CPUs may write it. */
+static void pageblock_update(struct zf_machine *m, uint8_t *f, uint8_t mask, uint8_t val)
+{
+	uint8_t old;
+
+	if (!m->threaded) {
+		*f = (uint8_t)((*f & ~mask) | val);
+		return;
+	}
+	old = ZF_READ_ONCE(*f);
+	while (!__atomic_compare_exchange_n(f, &old, (uint8_t)((old & ~mask) | val), false,
+					    __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		;
 }
 
 /*
@@ -38,14 +58,14 @@ void set_pageblock_migratetype(struct zf_machine *m, uint64_t pfn, int mt)
 		return;
 	if (m->page_group_by_mobility_disabled && mt < MIGRATE_PCPTYPES)
 		mt = MIGRATE_UNMOVABLE;
-	*f = (uint8_t)((*f & ~PB_MIGRATE_MASK) | ((unsigned int)mt & PB_MIGRATE_MASK));
+	pageblock_update(m, f, PB_MIGRATE_MASK, (uint8_t)((unsigned int)mt & PB_MIGRATE_MASK));
 }
 
 bool get_pageblock_skip(struct zf_machine *m, uint64_t pfn)
 {
 	const uint8_t *f = pageblock_flags_of(m, pfn);
 
-	return f && (*f & PB_MIGRATE_SKIP);
+	return f && (ZF_READ_ONCE(*f) & PB_MIGRATE_SKIP);
 }
 
 void set_pageblock_skip(struct zf_machine *m, uint64_t pfn)
@@ -53,7 +73,7 @@ void set_pageblock_skip(struct zf_machine *m, uint64_t pfn)
 	uint8_t *f = pageblock_flags_of(m, pfn);
 
 	if (f)
-		*f |= PB_MIGRATE_SKIP;
+		pageblock_update(m, f, PB_MIGRATE_SKIP, PB_MIGRATE_SKIP);
 }
 
 void clear_pageblock_skip(struct zf_machine *m, uint64_t pfn)
@@ -61,5 +81,5 @@ void clear_pageblock_skip(struct zf_machine *m, uint64_t pfn)
 	uint8_t *f = pageblock_flags_of(m, pfn);
 
 	if (f)
-		*f &= (uint8_t)~PB_MIGRATE_SKIP;
+		pageblock_update(m, f, PB_MIGRATE_SKIP, 0);
 }

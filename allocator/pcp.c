@@ -68,21 +68,35 @@ static struct per_cpu_pages *free_hot_cold_page_link(struct zf_machine *m, uint6
 static void free_hot_cold_page_trim(struct zf_machine *m, struct zone *z,
 				    struct per_cpu_pages *pcp);
 static void __free_hot_cold_page(struct zf_machine *m, uint64_t pfn, bool cold, unsigned int cpu);
+static unsigned int pcp_cpu(const struct zf_machine *m, const struct per_cpu_pages *pcp);
 
 void pageset_update(struct zf_machine *m, struct per_cpu_pages *pcp, int high, int batch,
 		    const struct pcp_racing_free *race)
 {
 	struct per_cpu_pages *racing_pcp = NULL;
 	bool over_high = false;
+	unsigned int cpu = 0;
 
+	/*
+	 * The update runs with the CPU's pcp lock held in a threaded machine
+	 * (the kernel relies on the batch/high write order instead: the B3
+	 * window below is that order's flaw, replayed deterministically).
+	 */
+	if (m) {
+		cpu = pcp_cpu(m, pcp);
+		pcp_lock(m, cpu);
+	}
 	if (m && race && race->pfn != ZF_NO_PAGE) {
 		struct zone *z = page_zone(m, race->pfn);
 
 		if (zone_pcp(m, z, race->cpu) == pcp)
 			racing_pcp = free_hot_cold_page_link(m, race->pfn, race->cold, race->cpu,
 							     &over_high);
-		else /* not the pcp being updated: no window, an ordinary free */
+		else { /* not the pcp being updated: no window, an ordinary free */
+			pcp_unlock(m, cpu);
 			__free_hot_cold_page(m, race->pfn, race->cold, race->cpu);
+			pcp_lock(m, cpu);
+		}
 	}
 
 	/* start with a fail-safe value for batch, then high, then batch */
@@ -92,6 +106,8 @@ void pageset_update(struct zf_machine *m, struct per_cpu_pages *pcp, int high, i
 
 	if (racing_pcp && over_high)
 		free_hot_cold_page_trim(m, page_zone(m, race->pfn), racing_pcp);
+	if (m)
+		pcp_unlock(m, cpu);
 }
 
 /* the batch pageset_set_high() pairs with a high: high/4, in [1, PAGE_SHIFT * 8] */
@@ -378,10 +394,13 @@ static void free_hot_cold_page_trim(struct zf_machine *m, struct zone *z, struct
 static void __free_hot_cold_page(struct zf_machine *m, uint64_t pfn, bool cold, unsigned int cpu)
 {
 	bool over_high;
-	struct per_cpu_pages *pcp = free_hot_cold_page_link(m, pfn, cold, cpu, &over_high);
+	struct per_cpu_pages *pcp;
 
+	pcp_lock(m, cpu); /* local_irq_save */
+	pcp = free_hot_cold_page_link(m, pfn, cold, cpu, &over_high);
 	if (pcp && over_high)
 		free_hot_cold_page_trim(m, page_zone(m, pfn), pcp);
+	pcp_unlock(m, cpu);
 }
 
 /*
@@ -394,15 +413,21 @@ void free_hot_cold_page(struct zf_machine *m, uint64_t pfn, bool cold)
 	__free_hot_cold_page(m, pfn, cold, smp_processor_id(m));
 }
 
-/* drain_pages_zone (4.12): every pcp page of one CPU and zone back to the buddy. */
+/*
+ * drain_pages_zone (4.12): every pcp page of one CPU and zone back to the
+ * buddy. It runs on that CPU in the kernel (local_irq_save there, or the
+ * drain work of drain_all_pages); the model takes that CPU's pcp lock.
+ */
 void drain_pages_zone(struct zf_machine *m, unsigned int cpu, struct zone *z)
 {
 	struct per_cpu_pages *pcp = zone_pcp(m, z, cpu);
 
+	pcp_lock(m, cpu);
 	if (pcp->count) {
 		free_pcppages_bulk(m, z, pcp->count, pcp);
 		pcp->count = 0;
 	}
+	pcp_unlock(m, cpu);
 }
 
 /* drain_pages (4.12): one CPU, every populated zone. */
@@ -443,7 +468,7 @@ void drain_all_pages(struct zf_machine *m, struct zone *z)
 	const struct task_struct *t = current_task(m);
 	unsigned int cpu;
 
-	if (t && (t->flags & ZF_PF_WQ_WORKER))
+	if (t && (task_flags(t) & ZF_PF_WQ_WORKER))
 		return;
 	zf_trace(m, ZF_EV_DRAIN_ALL, z ? z->id : -1, ZF_NO_PAGE, 0, 0, 0, 0);
 	for (cpu = 0; cpu < m->nr_cpus; cpu++) {

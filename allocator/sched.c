@@ -14,15 +14,27 @@
  * A ZF_TASK_STUCK task never gets there (it waits on something the allocator
  * holds), and a task inside an allocation finishes the allocation first
  * (SIGKILL is acted on when it returns to user space).
+ *
+ * do_exit() runs in the task's own context. In a threaded machine the thread
+ * bound to a CPU is that CPU, so it exits only the tasks of its own CPU
+ * (cpu >= 0); tasks of other CPUs are left to their threads (-1: all tasks,
+ * a sequential machine or a thread that is not bound).
  */
-static void exit_killed_tasks(struct zf_machine *m)
+static void exit_killed_tasks(struct zf_machine *m, int cpu)
 {
-	for (int i = 0; i < (int)m->nr_tasks && i < ZF_MAX_TASKS; i++) {
-		const struct task_struct *t = &m->tasks[i];
+	unsigned int nr_tasks = ZF_READ_ONCE(m->nr_tasks);
 
-		if (!t->alive || !(t->flags & ZF_TASK_FATAL_SIGNAL) || (t->flags & ZF_TASK_STUCK))
+	for (int i = 0; i < (int)nr_tasks && i < ZF_MAX_TASKS; i++) {
+		const struct task_struct *t = &m->tasks[i];
+		uint32_t flags;
+
+		if (cpu >= 0 && t->cpu != (unsigned int)cpu)
 			continue;
-		if (t->exit_at > m->jiffies || zf_task_allocating(m, i))
+		flags = task_flags(t);
+		if (!ZF_READ_ONCE(t->alive) || !(flags & ZF_TASK_FATAL_SIGNAL) ||
+		    (flags & ZF_TASK_STUCK))
+			continue;
+		if (ZF_READ_ONCE(t->exit_at) > jiffies_now(m) || zf_task_allocating(m, i))
 			continue;
 		zf_task_exit(m, i);
 	}
@@ -38,17 +50,19 @@ static void exit_killed_tasks(struct zf_machine *m)
  */
 static void oom_reaper_run(struct zf_machine *m)
 {
-	for (int i = 0; i < (int)m->nr_tasks && i < ZF_MAX_TASKS; i++) {
+	unsigned int nr_tasks = ZF_READ_ONCE(m->nr_tasks);
+
+	for (int i = 0; i < (int)nr_tasks && i < ZF_MAX_TASKS; i++) {
 		const struct task_struct *t = &m->tasks[i];
 
 		for (int step = 0; step <= MAX_OOM_REAP_RETRIES; step++) {
-			uint64_t before = t->reap_at;
+			uint64_t before = ZF_READ_ONCE(t->reap_at);
 
-			if (!t->reap_queued || t->reap_at > m->jiffies)
+			if (!ZF_READ_ONCE(t->reap_queued) || before > jiffies_now(m))
 				break;
 			if (oom_reap_task_once(m, i))
 				break;
-			if (t->reap_at == before)
+			if (ZF_READ_ONCE(t->reap_at) == before)
 				break; /* blocked on oom_lock: nothing changes until it is released
 					*/
 		}
@@ -61,29 +75,43 @@ static void oom_reaper_run(struct zf_machine *m)
  * kcompactd of each woken node. It runs as no task (kernel threads), except
  * that an exiting task runs its own do_exit(). Nested sleeps inside
  * background work (kswapd's congestion_wait) advance time but do not recurse.
+ *
+ * In a threaded machine (docs/concurrency.md) a bound thread completes the
+ * IO that is due (an interrupt: any CPU, under the lru_lock) and exits the
+ * killed tasks of its own CPU, then runs the kernel threads' work only if no
+ * other thread is running it (bg_lock): each of those kernel threads is one
+ * thread in the kernel, and a wakeup while it runs is seen at its next cycle.
+ * One bound thread whose tasks all run on its CPU does exactly what a
+ * sequential machine does.
  */
 static void __run_background_work(struct zf_machine *m, bool time_advanced)
 {
-	int saved = m->current;
+	bool bound;
+	int saved;
 
-	if (m->in_background)
+	if (zf_in_background(m))
 		return;
-	m->in_background = true;
-	m->current = ZF_NO_TASK;
+	zf_set_background(m, true);
+	saved = zf_set_current(m, ZF_NO_TASK);
 
+	bound = zf_thread_bound(m);
 	if (time_advanced)
 		writeback_complete_due(m);
-	exit_killed_tasks(m);
+	exit_killed_tasks(m, bound ? (int)smp_processor_id(m) : -1);
+	if (bound && !zf_spin_trylock(m, &m->bg_lock))
+		goto out;
 	oom_reaper_run(m);
 	for (unsigned int nid = 0; nid < m->nr_nodes && nid < MAX_NUMNODES; nid++)
-		if (m->nodes[nid].kswapd_woken)
+		if (ZF_READ_ONCE(m->nodes[nid].kswapd_woken))
 			kswapd_run_once(m, &m->nodes[nid]);
 	for (unsigned int nid = 0; nid < m->nr_nodes && nid < MAX_NUMNODES; nid++)
-		if (m->nodes[nid].kcompactd_woken)
+		if (ZF_READ_ONCE(m->nodes[nid].kcompactd_woken))
 			kcompactd_do_work(m, &m->nodes[nid]);
-
-	m->current = saved;
-	m->in_background = false;
+	if (bound)
+		zf_spin_unlock(m, &m->bg_lock);
+out:
+	zf_set_current(m, saved);
+	zf_set_background(m, false);
 }
 
 /* Background work without a sleep (zf_run_kswapd() and friends): no IO completes. */
@@ -100,7 +128,7 @@ void schedule_timeout(struct zf_machine *m, uint64_t ticks)
 {
 	if (ticks == 0)
 		ticks = 1;
-	m->jiffies += ticks;
+	zf_atomic_add(m, &m->jiffies, (int64_t)ticks);
 	zf_trace(m, ZF_EV_SCHEDULE, -1, ZF_NO_PAGE, 0, (int64_t)ticks, 0, 0);
 	__run_background_work(m, true);
 }
@@ -125,7 +153,7 @@ void congestion_wait(struct zf_machine *m, uint64_t ticks)
  */
 void zf_loop_tick(struct zf_machine *m)
 {
-	m->jiffies++;
+	zf_atomic_add(m, &m->jiffies, 1);
 	__run_background_work(m, true);
 }
 
@@ -137,7 +165,7 @@ void cond_resched(struct zf_machine *m)
 
 uint64_t zf_jiffies(const struct zf_machine *m)
 {
-	return m->jiffies;
+	return jiffies_now(m);
 }
 
 /*
@@ -146,12 +174,11 @@ uint64_t zf_jiffies(const struct zf_machine *m)
  */
 void zf_advance_time(struct zf_machine *m, uint64_t ticks)
 {
-	int saved = m->current;
+	int saved = zf_set_current(m, ZF_NO_TASK);
 
-	m->current = ZF_NO_TASK;
 	if (ticks == 0)
 		run_background_work(m);
 	else
 		schedule_timeout(m, ticks);
-	m->current = saved;
+	zf_set_current(m, saved);
 }

@@ -32,7 +32,7 @@ static inline uint32_t current_flags(struct zf_machine *m)
 {
 	const struct task_struct *t = current_task(m);
 
-	return t ? t->flags : 0;
+	return t ? task_flags(t) : 0;
 }
 
 /* in_interrupt(): the model runs a task's allocations in interrupt context on request */
@@ -60,8 +60,9 @@ static uint32_t memalloc_noreclaim_save(struct zf_machine *m)
 
 	if (!t)
 		return 0;
-	old = t->flags & ZF_PF_MEMALLOC;
-	t->flags |= ZF_PF_MEMALLOC;
+	/* an atomic bit: the OOM killer on another CPU may be setting others */
+	old = task_flags(t) & ZF_PF_MEMALLOC;
+	zf_atomic_or32(m, &t->flags, ZF_PF_MEMALLOC);
 	return old;
 }
 
@@ -69,8 +70,10 @@ static void memalloc_noreclaim_restore(struct zf_machine *m, uint32_t flags)
 {
 	struct task_struct *t = current_task(m);
 
-	if (t)
-		t->flags = (t->flags & ~ZF_PF_MEMALLOC) | flags;
+	if (t) {
+		zf_atomic_andnot32(m, &t->flags, ZF_PF_MEMALLOC & ~flags);
+		zf_atomic_or32(m, &t->flags, flags);
+	}
 }
 
 /*
@@ -104,13 +107,13 @@ static bool check_retry_zonelist(struct zf_machine *m, uint64_t seq)
  */
 void zf_yield(struct zf_machine *m, enum zf_yield_point yp)
 {
-	int cur = m->current;
+	int cur = zf_current(m);
 
 	zf_trace_label(m, ZF_EV_YIELD, yp, 0, 0);
 	if (!m->hooks.on_yield)
 		return;
 	m->hooks.on_yield(m->hooks.priv, m, yp, cur);
-	m->current = cur;
+	zf_set_current(m, cur);
 }
 
 /* ------------------------------------------------------------------ */
@@ -172,7 +175,7 @@ static uint32_t __gfp_pfmemalloc_flags(struct zf_machine *m, gfp_t gfp_mask)
 			return ALLOC_NO_WATERMARKS;
 		if (m->profile->alloc_oom) {
 			/* 4.14: oom_reserves_allowed(current) */
-			if (current_task(m) && tsk_is_oom_victim(m, m->current))
+			if (current_task(m) && tsk_is_oom_victim(m, zf_current(m)))
 				return ALLOC_OOM;
 		} else if (tflags & ZF_TIF_MEMDIE) {
 			return ALLOC_NO_WATERMARKS;
@@ -280,7 +283,7 @@ uint64_t __alloc_pages_direct_compact(struct zf_machine *m, gfp_t gfp_mask, unsi
 	if (page != ZF_NO_PAGE) {
 		struct zone *zone = page_zone(m, page);
 
-		zone->compact_blockskip_flush = false;
+		ZF_WRITE_ONCE(zone->compact_blockskip_flush, false);
 		compaction_defer_reset(m, zone, (int)order, true);
 		count_vm_event(m, ZF_VM_compact_success);
 		zf_trace(m, ZF_EV_COMPACT_SUCCESS, zone->id, page, order, *compact_result, prio, 0);
@@ -754,7 +757,7 @@ uint64_t __alloc_pages_slowpath(struct zf_machine *m, gfp_t gfp_mask, unsigned i
 	unsigned int compaction_retries = 0;
 	unsigned int no_progress_loops = 0;
 	/* 4.9..4.14 stall warning (profile->stall_warning) */
-	uint64_t alloc_start = m->jiffies;
+	uint64_t alloc_start = jiffies_now(m);
 	uint64_t stall_timeout = 10 * HZ;
 	unsigned int cpuset_mems_cookie;
 	uint64_t zonelist_iter_cookie = 0; /* 6.1 */
@@ -905,7 +908,7 @@ retry:
 	}
 
 	/* report allocations stalled for more than 10 s, every 10 s (4.9-4.14) */
-	if (m->profile->stall_warning && m->jiffies > alloc_start + stall_timeout) {
+	if (m->profile->stall_warning && jiffies_now(m) > alloc_start + stall_timeout) {
 		warn_alloc(m, gfp_mask & ~__GFP_NOWARN, ac->nodemask, true);
 		stall_timeout += 10 * HZ;
 	}
@@ -977,7 +980,7 @@ retry:
 	 * tsk_is_oom_victim && ALLOC_OOM.
 	 */
 	if (m->profile->alloc_oom
-		? (current_task(m) && tsk_is_oom_victim(m, m->current) &&
+		? (current_task(m) && tsk_is_oom_victim(m, zf_current(m)) &&
 		   (alloc_flags == ALLOC_OOM || (gfp_mask & __GFP_NOMEMALLOC)))
 		: ((current_flags(m) & ZF_TIF_MEMDIE) &&
 		   (alloc_flags == ALLOC_NO_WATERMARKS || (gfp_mask & __GFP_NOMEMALLOC)))) {

@@ -83,12 +83,12 @@ static bool shape_want_below(const struct shape_ctx *c, unsigned int order)
 static void shape_take(struct shape_ctx *c, uint64_t pfn, unsigned int order)
 {
 	struct zf_machine *m = c->m;
-	int saved = m->current;
+	int saved;
 
 	m->pages[pfn].mt = (uint8_t)get_pageblock_migratetype(m, pfn);
-	m->current = c->owner;
+	saved = zf_set_current(m, c->owner);
 	prep_new_page(m, pfn, order, GFP_KERNEL, ALLOC_WMARK_MIN);
-	m->current = saved;
+	zf_set_current(m, saved);
 }
 
 /*
@@ -147,7 +147,7 @@ int zf_machine_shape_free_area_owner(struct zf_machine *m, int zone_id, const ui
 	int64_t pgalloc;
 	size_t i = 0;
 
-	if (!z || !nr_free || !managed_zone(z) || m->alloc_depth)
+	if (!z || !nr_free || !managed_zone(z) || zf_alloc_depth(m))
 		return -1;
 	if (!task_of(m, owner) || !m->tasks[owner].alive)
 		return -1;

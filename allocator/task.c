@@ -10,10 +10,27 @@
 
 #include "internal.h"
 
+/*
+ * Is the task on an allocation frame? A thread bound to a CPU of a threaded
+ * machine looks at its own CPU's frames: a task runs only on its CPU, and
+ * the other CPUs' frames belong to threads running meanwhile. Any other
+ * caller looks at every CPU (nested allocations of several tasks from yield
+ * callbacks sit on their CPUs' contexts).
+ */
+static bool ctx_has_task(const struct zf_cpu_ctx *c, int task)
+{
+	for (unsigned int i = 0; i < c->alloc_depth && i < ZF_MAX_ALLOC_DEPTH; i++)
+		if (c->frames[i].task == task)
+			return true;
+	return false;
+}
+
 bool zf_task_allocating(const struct zf_machine *m, int task)
 {
-	for (unsigned int i = 0; i < m->alloc_depth && i < ZF_MAX_ALLOC_DEPTH; i++)
-		if (m->frames[i].task == task)
+	if (zf_thread_bound(m))
+		return ctx_has_task(this_cpu_ctx_ro(m), task);
+	for (unsigned int cpu = 0; cpu < m->nr_cpus && cpu < ZF_MAX_CPUS; cpu++)
+		if (ctx_has_task(&m->cpu_ctx[cpu], task))
 			return true;
 	return false;
 }
@@ -22,7 +39,7 @@ static struct task_struct *live_task(struct zf_machine *m, int task)
 {
 	struct task_struct *t = task_of(m, task);
 
-	return (t && t->alive) ? t : NULL;
+	return (t && ZF_READ_ONCE(t->alive)) ? t : NULL;
 }
 
 static void task_set_comm(struct task_struct *t, const char *name, int id)
@@ -114,10 +131,11 @@ int zf_task_set_flags(struct zf_machine *m, int task, uint32_t set, uint32_t cle
 
 	if (!t)
 		return -1;
-	old = t->flags;
-	t->flags = (old & ~clear) | set;
-	if ((t->flags & ZF_TASK_FATAL_SIGNAL) && !(old & ZF_TASK_FATAL_SIGNAL))
-		t->exit_at = m->jiffies + 1;
+	old = task_flags(t);
+	zf_atomic_andnot32(m, &t->flags, clear);
+	zf_atomic_or32(m, &t->flags, set);
+	if ((task_flags(t) & ZF_TASK_FATAL_SIGNAL) && !(old & ZF_TASK_FATAL_SIGNAL))
+		ZF_WRITE_ONCE(t->exit_at, jiffies_now(m) + 1);
 	return 0;
 }
 
@@ -143,9 +161,10 @@ int zf_task_kill(struct zf_machine *m, int task)
 
 	if (!t)
 		return -1;
-	if (!(t->flags & ZF_TASK_FATAL_SIGNAL)) {
-		t->flags |= ZF_TASK_FATAL_SIGNAL;
-		t->exit_at = m->jiffies + 1;
+	if (!(task_flags(t) & ZF_TASK_FATAL_SIGNAL)) {
+		/* the signal is sent by another CPU (the OOM killer): an atomic bit */
+		zf_atomic_or32(m, &t->flags, ZF_TASK_FATAL_SIGNAL);
+		ZF_WRITE_ONCE(t->exit_at, jiffies_now(m) + 1);
 	}
 	return 0;
 }
@@ -169,11 +188,15 @@ uint64_t task_exit_mm(struct zf_machine *m, int task)
 	/* zap every mapping: lru.c's release path takes each page off its LRU and frees it */
 	freed = zf_lru_release(m, task, ZF_LRU_ANON, UINT64_MAX);
 	freed += zf_lru_release(m, task, ZF_LRU_FILE, UINT64_MAX);
-	m->nr_swap_pages += t->swapents;
-	t->swapents = 0;
+	/* reclaim on other CPUs may be adding swap entries meanwhile: take them atomically */
+	zf_atomic_add(m, &m->nr_swap_pages,
+		      (int64_t)(m->threaded ? __atomic_exchange_n(&t->swapents, 0, __ATOMIC_RELAXED)
+					    : t->swapents));
+	ZF_WRITE_ONCE(t->swapents, 0);
 	/* the mm is gone, its counters with it (free_pgtables() took the page tables) */
-	t->rss[0] = t->rss[1] = 0;
-	t->nr_ptes = 0;
+	ZF_WRITE_ONCE(t->rss[0], 0);
+	ZF_WRITE_ONCE(t->rss[1], 0);
+	ZF_WRITE_ONCE(t->nr_ptes, 0);
 	return freed;
 }
 
@@ -181,25 +204,25 @@ uint64_t task_exit_mm(struct zf_machine *m, int task)
  * do_exit(): PF_EXITING (exit_signals), exit_mm() frees the memory, and
  * exit_oom_victim() clears TIF_MEMDIE. 4.12's __mmput() ends with
  * set_bit(MMF_OOM_SKIP) so a dead victim never blocks the next OOM kill.
- * The task runs its own exit: m->current is the task meanwhile, so its
+ * The task runs its own exit: the task is current meanwhile, so its
  * order-0 frees go to its CPU's per-cpu lists. A task inside an allocation
  * cannot exit (-1): it leaves the allocator first.
  */
 int zf_task_exit(struct zf_machine *m, int task)
 {
 	struct task_struct *t = live_task(m, task);
-	int saved = m->current;
+	int saved;
 	uint64_t freed;
 
 	if (!t || zf_task_allocating(m, task))
 		return -1;
-	m->current = task;
-	t->flags |= ZF_PF_EXITING;
+	saved = zf_set_current(m, task);
+	zf_atomic_or32(m, &t->flags, ZF_PF_EXITING);
 	freed = task_exit_mm(m, task);
-	t->mmf_oom_skip = true;
-	t->flags &= ~ZF_TIF_MEMDIE; /* exit_oom_victim() */
-	t->alive = false;
+	ZF_WRITE_ONCE(t->mmf_oom_skip, true);
+	zf_atomic_andnot32(m, &t->flags, ZF_TIF_MEMDIE); /* exit_oom_victim() */
+	ZF_WRITE_ONCE(t->alive, false);
 	zf_trace(m, ZF_EV_TASK_EXIT, -1, ZF_NO_PAGE, 0, task, (int64_t)freed, 0);
-	m->current = saved;
+	zf_set_current(m, saved);
 	return 0;
 }

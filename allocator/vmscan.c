@@ -163,6 +163,8 @@ static uint64_t isolate_lru_pages(struct zf_machine *m, struct pglist_data *pgda
 			given++;
 		}
 	}
+	/* the lists may have shrunk on other CPUs since the sizes were read: stop at empty */
+	zf_spin_lock(m, &pgdat->lru_lock);
 	for (int i = 0; i <= top; i++) {
 		struct zone *z = &pgdat->node_zones[i];
 
@@ -176,18 +178,24 @@ static uint64_t isolate_lru_pages(struct zf_machine *m, struct pglist_data *pgda
 			nr_taken++;
 		}
 	}
+	zf_spin_unlock(m, &pgdat->lru_lock);
 	return nr_taken;
 }
 
-/* putback_inactive_pages / move_active_pages_to_lru: back to the head of page_lru(). */
-static void putback_lru_pages(struct zf_machine *m, struct zf_list *list)
+/*
+ * putback_inactive_pages / move_active_pages_to_lru: back to the head of
+ * page_lru(), under the node's lru_lock (the pages come from one node).
+ */
+static void putback_lru_pages(struct zf_machine *m, struct pglist_data *pgdat, struct zf_list *list)
 {
+	zf_spin_lock(m, &pgdat->lru_lock);
 	while (!zf_list_empty(list)) {
 		uint32_t pfn = list->head;
 
 		zf_list_del(m, list, pfn);
 		add_page_to_lru_list(m, pfn, page_lru(&m->pages[pfn]));
 	}
+	zf_spin_unlock(m, &pgdat->lru_lock);
 }
 
 /*
@@ -206,17 +214,44 @@ static void shrink_active_list(struct zf_machine *m, uint64_t nr_to_scan, struct
 	nr_taken = isolate_lru_pages(m, pgdat, sc, lru, nr_to_scan, &l_hold);
 	for (uint32_t pfn = l_hold.head; pfn != ZF_NIL; pfn = m->pages[pfn].next)
 		m->pages[pfn].flags &= (uint16_t)~ZF_PG_ACTIVE;
-	putback_lru_pages(m, &l_hold);
+	putback_lru_pages(m, pgdat, &l_hold);
 	count_vm_events(m, ZF_VM_pgdeactivate, nr_taken);
 }
 
-/* The owner of a reclaimed page loses it from its RSS. */
+/*
+ * The owner of a reclaimed page loses it from its RSS. The owner may be
+ * running on another CPU (an mm counter is atomic in the kernel).
+ */
 static void page_remove_rmap(struct zf_machine *m, const struct page *p, int kind)
 {
 	struct task_struct *t = task_of(m, p->owner);
 
-	if (t && t->rss[kind])
-		t->rss[kind]--;
+	if (t)
+		zf_atomic_dec_not_zero(m, &t->rss[kind]);
+}
+
+/*
+ * get_swap_page(): take a free swap slot, false when none is left. Several
+ * CPUs reclaim at once in a threaded machine: the slot count is taken with
+ * a compare-and-swap (the kernel's swap_avail_lock).
+ */
+bool get_swap_page(struct zf_machine *m)
+{
+	uint64_t old;
+
+	if (!m->threaded) {
+		if (!m->nr_swap_pages)
+			return false;
+		m->nr_swap_pages--;
+		return true;
+	}
+	old = ZF_READ_ONCE(m->nr_swap_pages);
+	while (old) {
+		if (__atomic_compare_exchange_n(&m->nr_swap_pages, &old, old - 1, false,
+						__ATOMIC_RELAXED, __ATOMIC_RELAXED))
+			return true;
+	}
+	return false;
 }
 
 /*
@@ -259,12 +294,11 @@ static uint64_t shrink_page_list(struct zf_machine *m, struct zf_list *page_list
 		if (p->flags & ZF_PG_ANON) {
 			if (!(sc->gfp_mask & __GFP_IO))
 				goto keep;
-			if (m->nr_swap_pages == 0 || !sc->may_swap)
+			if (!sc->may_swap || !get_swap_page(m))
 				goto activate_locked;
 			/* add_to_swap + pageout: the page becomes a swap entry of its owner */
-			m->nr_swap_pages--;
 			if (task_of(m, p->owner))
-				m->tasks[p->owner].swapents++;
+				zf_atomic_add(m, &m->tasks[p->owner].swapents, 1);
 			page_remove_rmap(m, p, ZF_LRU_ANON);
 			count_vm_event(m, ZF_VM_pswpout);
 			goto free_it;
@@ -328,7 +362,7 @@ static uint64_t shrink_inactive_list(struct zf_machine *m, uint64_t nr_to_scan,
 
 	nr_reclaimed = shrink_page_list(m, &page_list, pgdat, sc, &stat);
 	count_vm_events(m, sc->kswapd ? ZF_VM_pgsteal_kswapd : ZF_VM_pgsteal_direct, nr_reclaimed);
-	putback_lru_pages(m, &page_list);
+	putback_lru_pages(m, pgdat, &page_list);
 
 	/*
 	 * Every page of the batch was already under writeback: IO is the
@@ -338,9 +372,9 @@ static uint64_t shrink_inactive_list(struct zf_machine *m, uint64_t nr_to_scan,
 	 * out: background work cannot sleep in the model.
 	 */
 	if (stat.nr_writeback && stat.nr_writeback == nr_taken)
-		pgdat->flags |= PGDAT_WRITEBACK;
+		zf_atomic_or32(m, &pgdat->flags, PGDAT_WRITEBACK);
 	if (stat.nr_unqueued_dirty == nr_taken)
-		pgdat->flags |= PGDAT_DIRTY;
+		zf_atomic_or32(m, &pgdat->flags, PGDAT_DIRTY);
 	return nr_reclaimed;
 }
 
@@ -376,7 +410,8 @@ static void get_scan_count(struct zf_machine *m, struct pglist_data *pgdat,
 {
 	enum scan_balance balance;
 	uint64_t fraction[2] = {0, 0}, denominator = 1;
-	bool may_anon = sc->may_swap && m->nr_swap_pages > 0 && (sc->gfp_mask & __GFP_IO);
+	bool may_anon =
+	    sc->may_swap && ZF_READ_ONCE(m->nr_swap_pages) > 0 && (sc->gfp_mask & __GFP_IO);
 
 	if (!may_anon) {
 		balance = SCAN_FILE;
@@ -553,7 +588,7 @@ static bool should_continue_reclaim(struct zf_machine *m, struct pglist_data *pg
 		if (!managed_zone(z))
 			continue;
 		inactive_lru_pages += stat_pages(zone_page_state(z, NR_ZONE_INACTIVE_FILE));
-		if (m->nr_swap_pages > 0)
+		if (ZF_READ_ONCE(m->nr_swap_pages) > 0)
 			inactive_lru_pages += stat_pages(zone_page_state(z, NR_ZONE_INACTIVE_ANON));
 	}
 	if (sc->nr_reclaimed < pages_for_compaction && inactive_lru_pages > pages_for_compaction)
@@ -621,7 +656,7 @@ bool shrink_node(struct zf_machine *m, struct pglist_data *pgdat, struct scan_co
 	}
 
 	if (reclaimable)
-		pgdat->kswapd_failures = 0;
+		ZF_WRITE_ONCE(pgdat->kswapd_failures, 0);
 	return reclaimable;
 }
 
@@ -723,7 +758,7 @@ bool allow_direct_reclaim(struct zf_machine *m, struct pglist_data *pgdat)
 	uint64_t pfmemalloc_reserve = 0, free_pages = 0;
 	bool wmark_ok;
 
-	if (pgdat->kswapd_failures >= MAX_RECLAIM_RETRIES)
+	if (ZF_READ_ONCE(pgdat->kswapd_failures) >= MAX_RECLAIM_RETRIES)
 		return true;
 	for (int i = 0; i <= ZONE_NORMAL; i++) {
 		struct zone *z = &pgdat->node_zones[i];
@@ -739,12 +774,16 @@ bool allow_direct_reclaim(struct zf_machine *m, struct pglist_data *pgdat)
 		return true;
 	wmark_ok = free_pages > pfmemalloc_reserve / 2;
 
-	/* kswapd must be awake if processes are being throttled */
-	if (!wmark_ok && pgdat->kswapd_sleeping) {
-		if (pgdat->kswapd_classzone_idx > ZONE_NORMAL)
-			pgdat->kswapd_classzone_idx = ZONE_NORMAL;
-		pgdat->kswapd_sleeping = false;
-		pgdat->kswapd_woken = true;
+	/* kswapd must be awake if processes are being throttled (under the waitqueue lock) */
+	if (!wmark_ok) {
+		zf_spin_lock(m, &pgdat->kswapd_lock);
+		if (pgdat->kswapd_sleeping) {
+			if (pgdat->kswapd_classzone_idx > ZONE_NORMAL)
+				pgdat->kswapd_classzone_idx = ZONE_NORMAL;
+			pgdat->kswapd_sleeping = false;
+			ZF_WRITE_ONCE(pgdat->kswapd_woken, true);
+		}
+		zf_spin_unlock(m, &pgdat->kswapd_lock);
 	}
 	return wmark_ok;
 }
@@ -767,7 +806,7 @@ bool throttle_direct_reclaim(struct zf_machine *m, gfp_t gfp_mask, const struct 
 	int high_zoneidx = gfp_zone(gfp_mask);
 
 	/* kernel threads are not throttled, nor are tasks about to die */
-	if (!t || (t->flags & ZF_PF_KTHREAD))
+	if (!t || (task_flags(t) & ZF_PF_KTHREAD))
 		return false;
 	if (fatal_signal_pending(m))
 		return false;
@@ -791,7 +830,7 @@ bool throttle_direct_reclaim(struct zf_machine *m, gfp_t gfp_mask, const struct 
 	if (!pgdat)
 		return false;
 
-	pgdat->pfmemalloc_wait = true;
+	ZF_WRITE_ONCE(pgdat->pfmemalloc_wait, true);
 	if (!(gfp_mask & __GFP_FS)) {
 		/* wait_event_interruptible_timeout(pfmemalloc_wait, allowed, HZ) */
 		for (uint64_t waited = 0; waited < HZ; waited += ZF_THROTTLE_STEP) {
@@ -807,7 +846,7 @@ bool throttle_direct_reclaim(struct zf_machine *m, gfp_t gfp_mask, const struct 
 				break;
 		}
 	}
-	pgdat->pfmemalloc_wait = false;
+	ZF_WRITE_ONCE(pgdat->pfmemalloc_wait, false);
 
 	return fatal_signal_pending(m);
 }
@@ -864,6 +903,7 @@ void writeback_complete_due(struct zf_machine *m)
 					      LRU_ACTIVE_ANON};
 
 	for (unsigned int nid = 0; nid < m->nr_nodes && nid < MAX_NUMNODES; nid++) {
+		zf_spin_lock(m, &m->nodes[nid].lru_lock);
 		for (int zi = 0; zi < MAX_NR_ZONES; zi++) {
 			struct zone *z = &m->nodes[nid].node_zones[zi];
 
@@ -891,5 +931,6 @@ void writeback_complete_due(struct zf_machine *m)
 				}
 			}
 		}
+		zf_spin_unlock(m, &m->nodes[nid].lru_lock);
 	}
 }

@@ -223,7 +223,7 @@ bool __zone_watermark_ok(struct zone *z, unsigned int order, uint64_t mark, int 
 	 * all of it (over-estimates, avoids a search).
 	 */
 	if (!alloc_harder)
-		free_pages -= (int64_t)z->nr_reserved_highatomic;
+		free_pages -= (int64_t)ZF_READ_ONCE(z->nr_reserved_highatomic);
 	else if (alloc_flags & ALLOC_OOM)
 		min -= min / 2;
 	else
@@ -248,7 +248,8 @@ bool __zone_watermark_ok(struct zone *z, unsigned int order, uint64_t mark, int 
 		struct free_area *area = &z->free_area[o];
 		int mt;
 
-		if (!area->nr_free)
+		/* read without zone->lock, as in the kernel */
+		if (!ZF_READ_ONCE(area->nr_free))
 			continue;
 		if (alloc_harder)
 			return true;

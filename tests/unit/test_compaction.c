@@ -691,11 +691,11 @@ TEST(fatal_signal_gives_contended)
 	assert_true(fixture_fragment(&f, ZF_LRU_ANON));
 	ac = make_ac(f.m, GFP_HIGHUSER_MOVABLE);
 	zf_task_set_flags(f.m, f.task, ZF_TASK_FATAL_SIGNAL, 0);
-	saved = f.m->current;
-	f.m->current = f.task;
+	saved = zf_current(f.m);
+	zf_set_current(f.m, f.task);
 	r = try_to_compact_pages(f.m, GFP_HIGHUSER_MOVABLE, 3, ALLOC_WMARK_MIN, &ac,
 				 COMPACT_PRIO_SYNC_LIGHT);
-	f.m->current = saved;
+	zf_set_current(f.m, saved);
 	expect_eq(r, COMPACT_CONTENDED);
 	expect_eq(f.log.nr_begin, 1);
 	expect_eq(f.log.last_end_result, COMPACT_CONTENDED);

@@ -93,7 +93,7 @@ TEST(seqcount_412_need_loop)
 	b = task(m, 0x3, 0x2);
 	assert_true(a >= 0 && b >= 0);
 
-	m->current = a;
+	zf_set_current(m, a);
 	cookie = read_mems_allowed_begin(m);
 	expect_false(read_mems_allowed_retry(m, cookie));
 	/* no mempolicy and the masks intersect: no write section */
@@ -111,12 +111,12 @@ TEST(seqcount_412_need_loop)
 	expect_false(read_mems_allowed_retry(m, cookie));
 
 	/* a task with a mempolicy always takes the write section; its policy is rebound */
-	m->current = b;
+	zf_set_current(m, b);
 	cookie = read_mems_allowed_begin(m);
 	expect_eq(zf_task_set_mems(m, b, 0x1), 0);
 	expect_true(read_mems_allowed_retry(m, cookie));
 	expect_eq(m->tasks[b].mempolicy, 0x1); /* node 1 was the 2nd of {0,1}: 2nd mod 1 of {0} */
-	m->current = ZF_NO_TASK;
+	zf_set_current(m, ZF_NO_TASK);
 	zf_machine_destroy(m);
 	return true;
 }
@@ -131,11 +131,11 @@ TEST(seqcount_413_always)
 	assert_true(m);
 	a = task(m, 0x3, 0);
 	assert_true(a >= 0);
-	m->current = a;
+	zf_set_current(m, a);
 	cookie = read_mems_allowed_begin(m);
 	expect_eq(zf_task_set_mems(m, a, 0x1), 0);
 	expect_true(read_mems_allowed_retry(m, cookie));
-	m->current = ZF_NO_TASK;
+	zf_set_current(m, ZF_NO_TASK);
 	zf_machine_destroy(m);
 	return true;
 }
@@ -156,14 +156,14 @@ TEST(seqcount_ignored_without_cpusets)
 	assert_true(m);
 	a = task(m, 0x1, 0);
 	assert_true(a >= 0);
-	m->current = a;
+	zf_set_current(m, a);
 	cookie = read_mems_allowed_begin(m);
 	expect_eq(cookie, 0);
 	expect_eq(zf_task_set_mems(m, a, 0x2), 0);
 	expect_false(read_mems_allowed_retry(m, cookie));
 	/* cpuset_zone_allowed() is true for every zone */
 	expect_true(cpuset_zone_allowed(m, zone_of(m, 0, ZONE_NORMAL), __GFP_HARDWALL));
-	m->current = ZF_NO_TASK;
+	zf_set_current(m, ZF_NO_TASK);
 	zf_machine_destroy(m);
 	return true;
 }
@@ -198,7 +198,7 @@ TEST(zone_allowed_rules)
 	z1 = zone_of(m, 1, ZONE_NORMAL);
 	t = task(m, 0x1, 0);
 	assert_true(t >= 0);
-	m->current = t;
+	zf_set_current(m, t);
 	/* in mems: always */
 	expect_true(cpuset_zone_allowed(m, z0, __GFP_HARDWALL));
 	expect_true(cpuset_zone_allowed(m, z0, GFP_KERNEL));
@@ -220,7 +220,7 @@ TEST(zone_allowed_rules)
 	m->tasks[t].oom_victim = false;
 	m->tasks[t].flags = ZF_TASK_IN_INTERRUPT;
 	expect_true(cpuset_zone_allowed(m, z1, ZF_GFP_USER));
-	m->current = ZF_NO_TASK;
+	zf_set_current(m, ZF_NO_TASK);
 	zf_machine_destroy(m);
 
 	/* 4.14: tsk_is_oom_victim() replaces the TIF_MEMDIE test */
@@ -228,10 +228,10 @@ TEST(zone_allowed_rules)
 	assert_true(m);
 	t = task(m, 0x1, 0);
 	assert_true(t >= 0);
-	m->current = t;
+	zf_set_current(m, t);
 	m->tasks[t].oom_victim = true;
 	expect_true(cpuset_zone_allowed(m, zone_of(m, 1, ZONE_NORMAL), ZF_GFP_USER));
-	m->current = ZF_NO_TASK;
+	zf_set_current(m, ZF_NO_TASK);
 	zf_machine_destroy(m);
 	return true;
 }
@@ -249,7 +249,7 @@ static bool retry_cpuset_case(enum zf_profile_id prof, uint32_t bugs, bool expec
 	t = task(m, 0x3, 0x2);
 	if (t < 0)
 		return false;
-	m->current = t;
+	zf_set_current(m, t);
 	memset(&ac, 0, sizeof(ac));
 	ac.nodemask = policy_nodemask(m, GFP_KERNEL);
 	expect_eq(ac.nodemask, 0x2);
@@ -266,7 +266,7 @@ static bool retry_cpuset_case(enum zf_profile_id prof, uint32_t bugs, bool expec
 	ac.nodemask = 0x2;
 	expect_true(check_retry_cpuset(m, cookie, &ac));
 	expect_eq(ac.nodemask, 0x2);
-	m->current = ZF_NO_TASK;
+	zf_set_current(m, ZF_NO_TASK);
 	zf_machine_destroy(m);
 	return true;
 }
@@ -289,7 +289,7 @@ TEST(policy_nodemask_rules)
 	assert_true(m);
 	t = task(m, 0x3, 0x2);
 	assert_true(t >= 0);
-	m->current = t;
+	zf_set_current(m, t);
 	expect_eq(policy_nodemask(m, GFP_KERNEL), 0x2);
 	expect_eq(policy_nodemask(m, GFP_HIGHUSER_MOVABLE), 0x2);
 	/* __GFP_THISNODE and interrupts use the default policy */
@@ -302,7 +302,7 @@ TEST(policy_nodemask_rules)
 	/* a policy that misses the cpuset is ignored (cpuset_nodemask_valid_mems_allowed) */
 	m->tasks[t].mems_allowed = 0x1;
 	expect_eq(policy_nodemask(m, GFP_KERNEL), 0);
-	m->current = ZF_NO_TASK;
+	zf_set_current(m, ZF_NO_TASK);
 	expect_eq(policy_nodemask(m, GFP_KERNEL), 0);
 	zf_machine_destroy(m);
 
@@ -311,10 +311,10 @@ TEST(policy_nodemask_rules)
 	assert_true(m);
 	t = task(m, 0x3, 0x2);
 	assert_true(t >= 0);
-	m->current = t;
+	zf_set_current(m, t);
 	expect_eq(policy_nodemask(m, GFP_KERNEL), 0);
 	expect_eq(policy_nodemask(m, GFP_HIGHUSER_MOVABLE), 0x2);
-	m->current = ZF_NO_TASK;
+	zf_set_current(m, ZF_NO_TASK);
 	zf_machine_destroy(m);
 	return true;
 }

@@ -214,7 +214,7 @@ TEST(migratetype_and_context)
 
 	/* no current task: unchanged */
 	expect_eq(current_gfp_context(m, ZF_GFP_KERNEL), ZF_GFP_KERNEL);
-	m->current = 0;
+	zf_set_current(m, 0);
 	expect_eq(current_gfp_context(m, ZF_GFP_KERNEL), ZF_GFP_KERNEL);
 	m->tasks[0].flags |= ZF_PF_MEMALLOC_NOFS;
 	expect_eq(current_gfp_context(m, ZF_GFP_KERNEL), ZF_GFP_NOFS);
@@ -224,7 +224,7 @@ TEST(migratetype_and_context)
 		  ZF_GFP_HIGHUSER_MOVABLE & ~(ZF_GFP_IO | ZF_GFP_FS));
 	m->tasks[0].flags &= ~ZF_PF_MEMALLOC_NOFS;
 	expect_eq(current_gfp_context(m, ZF_GFP_NOFS), ZF_GFP_NOIO);
-	m->current = -1;
+	zf_set_current(m, -1);
 	zf_machine_destroy(m);
 	return true;
 }

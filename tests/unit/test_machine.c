@@ -164,7 +164,7 @@ TEST(boot_state)
 	cfg.nr_nodes = 2;
 	cfg.zone_pages[1][ZF_ZONE_NORMAL] = 4096;
 	assert_true((m = make(&cfg)) != NULL);
-	expect_eq(m->current, -1);
+	expect_eq(zf_current(m), -1);
 	expect_eq(zf_alloc_depth(m), 0);
 	expect_eq(zf_inspect_nr_tasks(m), 1);
 	assert_eq(zf_inspect_task(m, 0, &ti), 0);

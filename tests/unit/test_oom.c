@@ -147,12 +147,12 @@ static bool oom(struct zf_machine *m, int current, gfp_t gfp, uint32_t nodemask,
 	memset(&oc, 0, sizeof(oc));
 	oc.ac = &ac;
 	oc.gfp_mask = gfp;
-	m->current = current;
+	zf_set_current(m, current);
 	if (!mutex_trylock_oom(m))
 		return false;
 	ret = out_of_memory(m, &oc);
 	mutex_unlock_oom(m);
-	m->current = ZF_NO_TASK;
+	zf_set_current(m, ZF_NO_TASK);
 	if (chosen)
 		*chosen = oc.chosen;
 	return ret;
@@ -432,7 +432,7 @@ TEST(reaper_waits_for_oom_lock)
 	assert_eq(zf_lru_fill(m, v, ZF_LRU_ANON, 8, ZF_GFP_HIGHUSER_MOVABLE), 8);
 	mark_oom_victim(m, v);
 	wake_oom_reaper(m, v);
-	m->current = cur;
+	zf_set_current(m, cur);
 	assert_true(mutex_trylock_oom(m));
 	expect_false(mutex_trylock_oom(m)); /* a second trylock fails */
 	zf_advance_time(m, HZ);
@@ -588,11 +588,12 @@ TEST(result_counts_invocations_and_first_kill)
 	res.oom_killed = ZF_NO_TASK;
 	kernel_ac(&ac, 0);
 	/* an allocation of cur in progress (zf_alloc_pages' frame) */
-	m->frames[0].ac = &ac;
-	m->frames[0].gfp = GFP_KERNEL;
-	m->frames[0].task = cur;
-	m->frames[0].res = &res;
-	m->alloc_depth = 1;
+	m->cpu_ctx[0].frames[0].ac = &ac;
+	m->cpu_ctx[0].frames[0].gfp = GFP_KERNEL;
+	m->cpu_ctx[0].frames[0].task = cur;
+	m->cpu_ctx[0].frames[0].res = &res;
+	m->cpu_ctx[0].alloc_depth = 1; /* one frame, on CPU 0 */
+	m->alloc_nesting = 1;
 	expect_true(oom(m, cur, GFP_KERNEL, 0, &chosen));
 	expect_eq(chosen, a);
 	expect_true(oom(m, cur, GFP_KERNEL, 0, &chosen)); /* a cannot exit: wait */
@@ -604,7 +605,8 @@ TEST(result_counts_invocations_and_first_kill)
 	expect_eq(res.oom_invoked, 4);
 	expect_eq(res.oom_killed, a);    /* the first kill of this allocation */
 	expect_false(m->tasks[b].alive); /* it exited at the killer's sleep */
-	m->alloc_depth = 0;
+	m->cpu_ctx[0].alloc_depth = 0;
+	m->alloc_nesting = 0;
 	zf_machine_destroy(m);
 	return true;
 }

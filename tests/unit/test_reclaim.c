@@ -464,7 +464,7 @@ static bool throttle_setup(struct throttle_env *e)
 static void throttle_teardown(struct throttle_env *e)
 {
 	e->normal->vm_stat[NR_FREE_PAGES] = e->saved_free;
-	e->m->current = ZF_NO_TASK;
+	zf_set_current(e->m, ZF_NO_TASK);
 	zf_machine_destroy(e->m);
 }
 
@@ -504,7 +504,7 @@ TEST(throttle_nofs_waits_at_most_hz)
 	uint64_t j0;
 
 	assert_true(throttle_setup(&e));
-	e.m->current = e.task;
+	zf_set_current(e.m, e.task);
 	j0 = e.m->jiffies;
 	expect_false(throttle_direct_reclaim(e.m, ZF_GFP_NOFS, node0_zonelist(e.m), 0));
 	expect_eq(e.m->jiffies - j0, HZ);
@@ -525,7 +525,7 @@ TEST(throttle_fs_waits_longer_than_hz)
 	uint64_t j0;
 
 	assert_true(throttle_setup(&e));
-	e.m->current = e.task;
+	zf_set_current(e.m, e.task);
 	j0 = e.m->jiffies;
 	/* killable wait until allowed: longer than the !__GFP_FS timeout (bounded in the model) */
 	expect_false(throttle_direct_reclaim(e.m, GFP_KERNEL, node0_zonelist(e.m), 0));
@@ -576,7 +576,7 @@ TEST(throttle_released_when_allowed)
 	hooks.on_event = release_on_schedule;
 	zf_machine_set_hooks(e.m, &hooks);
 
-	e.m->current = e.task;
+	zf_set_current(e.m, e.task);
 	j0 = e.m->jiffies;
 	expect_false(throttle_direct_reclaim(e.m, GFP_KERNEL, node0_zonelist(e.m), 0));
 	expect_eq(e.m->jiffies - j0, 3 * (HZ / 10));
@@ -607,7 +607,7 @@ TEST(throttle_fatal_signal_gives_progress)
 	zf_machine_set_hooks(e.m, &hooks);
 
 	scan0 = zf_inspect_vmstat(e.m, ZF_VM_pgscan_direct);
-	e.m->current = victim;
+	zf_set_current(e.m, victim);
 	expect_eq(try_to_free_pages(e.m, node0_zonelist(e.m), 0, GFP_KERNEL, 0), 1);
 	expect_eq(zf_inspect_vmstat(e.m, ZF_VM_pgscan_direct), scan0);
 	expect_eq(h.schedules, 2);

@@ -120,13 +120,13 @@ TEST(advance_time_keeps_current)
 	assert_true(m);
 	t = task(m, 0);
 	assert_true(t >= 0);
-	m->current = t;
+	zf_set_current(m, t);
 	zf_advance_time(m, 3);
-	expect_eq(m->current, t);
+	expect_eq(zf_current(m), t);
 	schedule_timeout(m, 1);
-	expect_eq(m->current, t);
-	expect_false(m->in_background);
-	m->current = ZF_NO_TASK;
+	expect_eq(zf_current(m), t);
+	expect_false(zf_in_background(m));
+	zf_set_current(m, ZF_NO_TASK);
 	zf_machine_destroy(m);
 	return true;
 }
@@ -202,16 +202,18 @@ TEST(allocating_task_exits_after_its_allocation)
 	t = task(m, 0);
 	assert_true(t >= 0);
 	memset(&res, 0, sizeof(res));
-	m->frames[0].task = t;
-	m->frames[0].res = &res;
-	m->alloc_depth = 1;
+	m->cpu_ctx[0].frames[0].task = t;
+	m->cpu_ctx[0].frames[0].res = &res;
+	m->cpu_ctx[0].alloc_depth = 1; /* one frame, on CPU 0 */
+	m->alloc_nesting = 1;
 	expect_eq(zf_task_set_flags(m, t, ZF_TASK_FATAL_SIGNAL, 0), 0);
-	m->current = t;
+	zf_set_current(m, t);
 	schedule_timeout(m, 1); /* its own sleep inside the allocation */
 	expect_true(m->tasks[t].alive);
 	expect_eq(zf_task_exit(m, t), -1);
-	m->alloc_depth = 0;
-	m->current = ZF_NO_TASK;
+	m->cpu_ctx[0].alloc_depth = 0;
+	m->alloc_nesting = 0;
+	zf_set_current(m, ZF_NO_TASK);
 	zf_advance_time(m, 1);
 	expect_false(m->tasks[t].alive);
 	zf_machine_destroy(m);
@@ -258,11 +260,11 @@ TEST(no_background_recursion)
 	assert_true(t >= 0);
 	zf_task_kill(m, t);
 	j0 = zf_jiffies(m);
-	m->in_background = true; /* a sleep of kswapd itself */
+	zf_set_background(m, true); /* a sleep of kswapd itself */
 	schedule_timeout(m, 2);
 	expect_eq(zf_jiffies(m), j0 + 2);
 	expect_true(m->tasks[t].alive);
-	m->in_background = false;
+	zf_set_background(m, false);
 	schedule_timeout(m, 1);
 	expect_false(m->tasks[t].alive);
 	zf_machine_destroy(m);

@@ -859,7 +859,7 @@ TEST(gfp_to_alloc_flags_rules)
 	expect_eq(gfp_to_alloc_flags(m, GFP_HIGHUSER_MOVABLE),
 		  ALLOC_WMARK_MIN | ALLOC_CPUSET | ALLOC_CMA);
 	rt = new_task(m, "rt", ZF_TASK_RT, 0, 0);
-	m->current = rt;
+	zf_set_current(m, rt);
 	expect_eq(gfp_to_alloc_flags(m, GFP_KERNEL), ALLOC_CPUSET | ALLOC_HARDER);
 	zf_task_set_flags(m, rt, ZF_TASK_IN_INTERRUPT, 0);
 	expect_eq(gfp_to_alloc_flags(m, GFP_KERNEL), ALLOC_CPUSET);
@@ -867,7 +867,7 @@ TEST(gfp_to_alloc_flags_rules)
 	zf_task_set_flags(m, rt, ZF_PF_MEMALLOC, ZF_TASK_IN_INTERRUPT);
 	expect_true(gfp_pfmemalloc_allowed(m, GFP_KERNEL));
 	expect_false(gfp_pfmemalloc_allowed(m, GFP_KERNEL | __GFP_NOMEMALLOC));
-	m->current = -1;
+	zf_set_current(m, -1);
 	expect_true(gfp_pfmemalloc_allowed(m, GFP_KERNEL | __GFP_MEMALLOC));
 	expect_false(gfp_pfmemalloc_allowed(m, GFP_KERNEL));
 	zf_machine_destroy(m);

@@ -219,6 +219,10 @@ int zf_unisolate_range(struct zf_machine *m, uint64_t start_pfn, uint64_t nr_pag
 int zf_offline_zone(struct zf_machine *m, int zone_id);
 /* Online a zone that was offlined (hot-add back). */
 int zf_online_zone(struct zf_machine *m, int zone_id);
+/* added by planted bugs (B3): zf_online_zone() while task, on its CPU, allocates an order-0
+ * page of the zone as soon as it is back in the buddy and frees it while zone_pcp_update()
+ * rewrites that CPU's pageset (free_pcppages_bulk hang, 88e8ac11d2ea). 0, or -1. */
+int zf_online_zone_racing_free(struct zf_machine *m, int zone_id, int task);
 /* take_page_off_buddy(): hwpoison a free page. 0 on success, -1 if not free in buddy. */
 int zf_poison_page(struct zf_machine *m, uint64_t pfn);
 
@@ -247,6 +251,23 @@ struct zf_hooks {
 void zf_machine_set_hooks(struct zf_machine *m, const struct zf_hooks *h);
 /* Is an allocation in progress (on this machine's calling thread)? Yield callbacks use this. */
 unsigned int zf_alloc_depth(const struct zf_machine *m);
+
+/*
+ * ---- threads (added by threads; docs/concurrency.md) ----
+ * A machine created with cfg.threaded takes its locks for real, and several
+ * host threads may then run allocations, frees and LRU operations on it at
+ * the same time, each bound to one CPU of the machine (one thread per CPU)
+ * and running tasks of that CPU. A thread that is not bound runs on the
+ * machine's shared context: it may call the API only while no bound thread
+ * is inside it (set-up, quiescent points). Binding is per thread and per
+ * machine; it is not machine state (zf_machine_copy keeps the binding).
+ * 0 on success, -1: not threaded, no such CPU, CPU taken, thread bound already.
+ */
+int zf_thread_bind_cpu(struct zf_machine *m, unsigned int cpu);
+/* Undo zf_thread_bind_cpu (not from inside an allocation). 0 or -1 (not bound to m). */
+int zf_thread_unbind(struct zf_machine *m);
+/* The CPU the calling thread is bound to on m, -1 if none. */
+int zf_thread_cpu(const struct zf_machine *m);
 
 /* ---- explicit PRNG (splitmix64); the model itself never uses rand() ---- */
 uint64_t zf_prng_next(struct zf_machine *m);
