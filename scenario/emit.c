@@ -321,6 +321,9 @@ static cJSON *zf_sc_op_json(struct zf_sc_emit *e, const struct zf_sc_op *op, uns
 	case ZF_SC_OP_ONLINE_ZONE:
 		zf_sc_add_num(e, o, "node", op->u.zone.node);
 		zf_sc_add_str(e, o, "zone", zf_sc_zone_type_name(op->u.zone.zone));
+		if (op->type == ZF_SC_OP_ONLINE_ZONE && op->u.zone.has_racing_free)
+			zf_sc_add_str(e, o, "racing_free",
+				      zf_sc_task_name(e->sc, op->u.zone.racing_task));
 		break;
 	case ZF_SC_OP_POISON:
 		zf_sc_add_num(e, o, "pfn", (double)op->u.poison.pfn);

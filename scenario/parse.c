@@ -998,8 +998,19 @@ static int zf_sc_parse_op(struct zf_sc_parser *p, const cJSON *o, const char *pa
 	}
 	case ZF_SC_OP_OFFLINE_ZONE:
 	case ZF_SC_OP_ONLINE_ZONE: {
-		if (zf_sc_check_keys(p, o, path, (const char *const[]){"op", "node", "zone", NULL}))
+		if (zf_sc_check_keys(
+			p, o, path,
+			type == ZF_SC_OP_ONLINE_ZONE
+			    ? (const char *const[]){"op", "node", "zone", "racing_free", NULL}
+			    : (const char *const[]){"op", "node", "zone", NULL}))
 			return -1;
+		/* online_zone "racing_free": TASK (planted bug B3, docs/scenario-format.md) */
+		if (cJSON_GetObjectItemCaseSensitive(o, "racing_free")) {
+			if (zf_sc_task_ref(p, o, path, "racing_free", false,
+					   &op.u.zone.racing_task))
+				return -1;
+			op.u.zone.has_racing_free = true;
+		}
 		v = 0;
 		if (zf_sc_opt_int(p, o, path, "node", 0,
 				  (int64_t)(p->sc->cfg.nr_nodes ? p->sc->cfg.nr_nodes : 1) - 1, &v,

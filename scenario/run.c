@@ -455,7 +455,10 @@ static void zf_sc_exec_op(struct zf_sc_exec *x, uint32_t op_ref, const char *pat
 		break;
 	case ZF_SC_OP_ONLINE_ZONE:
 		zid = op->u.zone.node * ZF_MAX_NR_ZONES + op->u.zone.zone;
-		if (zf_online_zone(m, zid) < 0)
+		if (op->u.zone.has_racing_free
+			? zf_online_zone_racing_free(m, zid, zf_sc_tid(x, op->u.zone.racing_task)) <
+			      0
+			: zf_online_zone(m, zid) < 0)
 			zf_sc_msg(x, ZF_SC_MSG_NOTE, path, "online_zone: refused");
 		break;
 	case ZF_SC_OP_POISON:

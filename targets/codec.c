@@ -31,8 +31,7 @@
 #define ENC_CAP (ZF_DEC_HEADER + 8 + ZF_DEC_MAX_OPS * ZF_DEC_OP_SIZE * (1 + 4 * 5))
 
 /* Decoded JSON with the comment keys that make encode exact. malloc'd. */
-static char *codec_json(enum zf_target_kind kind, const struct zf_scenario *sc,
-			unsigned int walk)
+static char *codec_json(enum zf_target_kind kind, const struct zf_scenario *sc, unsigned int walk)
 {
 	char *body = zf_scenario_to_json(sc);
 	char head[160];
@@ -44,9 +43,10 @@ static char *codec_json(enum zf_target_kind kind, const struct zf_scenario *sc,
 	if (kind == ZF_TARGET_SCENARIO)
 		return body;
 	/* zf_scenario_to_json prints one object starting "{\n"; the keys go first */
-	snprintf(head, sizeof(head),
-		 "{\n\t\"_format\": \"ops/v%d\",\n\t\"_target\": \"%s\",\n\t\"_walk_interval\": %u,\n",
-		 ZF_DEC_VERSION, zf_target_name(kind), walk);
+	snprintf(
+	    head, sizeof(head),
+	    "{\n\t\"_format\": \"ops/v%d\",\n\t\"_target\": \"%s\",\n\t\"_walk_interval\": %u,\n",
+	    ZF_DEC_VERSION, zf_target_name(kind), walk);
 	n = strlen(head) + strlen(body);
 	out = malloc(n + 1);
 	if (out && body[0] == '{') {
@@ -91,7 +91,7 @@ static int codec_parse(const char *text, size_t len, struct zf_scenario *sc, int
 		if (k >= 0 && *kind >= 0 && k != *kind) {
 			snprintf(err, errlen, "_target: the file is for target %s, not %s",
 				 zf_target_name((enum zf_target_kind)k),
-				 zf_target_name((enum zf_target_kind)*kind));
+				 zf_target_name((enum zf_target_kind) * kind));
 			goto bad;
 		}
 		if (k >= 0)
@@ -137,7 +137,8 @@ int zf_cmd_decode(int argc, char **argv)
 		switch (c) {
 		case 't':
 			if ((kind = zf_target_parse(optarg)) < 0)
-				return zf_cu_fail("decode", "--target: unknown target \"%s\"", optarg);
+				return zf_cu_fail("decode", "--target: unknown target \"%s\"",
+						  optarg);
 			break;
 		case 'o':
 			out = optarg;
@@ -150,7 +151,8 @@ int zf_cmd_decode(int argc, char **argv)
 		}
 	}
 	if (kind < 0)
-		return zf_cu_fail("decode", "--target is required (buddy, slowpath, gfp, interleave, scenario)");
+		return zf_cu_fail(
+		    "decode", "--target is required (buddy, slowpath, gfp, interleave, scenario)");
 	if (optind != argc - 1)
 		return zf_cu_fail("decode", "expected one input FILE");
 
@@ -195,7 +197,8 @@ int zf_cmd_encode(int argc, char **argv)
 		switch (c) {
 		case 't':
 			if ((kind = zf_target_parse(optarg)) < 0)
-				return zf_cu_fail("encode", "--target: unknown target \"%s\"", optarg);
+				return zf_cu_fail("encode", "--target: unknown target \"%s\"",
+						  optarg);
 			break;
 		case 'o':
 			out = optarg;
@@ -204,7 +207,8 @@ int zf_cmd_encode(int argc, char **argv)
 			printf("usage: zonefuzz encode --target T FILE.json -o OUT\n");
 			return 0;
 		default:
-			return zf_cu_fail("encode", "bad option (usage: encode --target T FILE.json -o OUT)");
+			return zf_cu_fail("encode",
+					  "bad option (usage: encode --target T FILE.json -o OUT)");
 		}
 	}
 	if (optind != argc - 1)
@@ -254,8 +258,8 @@ int zf_cmd_encode(int argc, char **argv)
 /* ------------------------------------------------------------------ */
 
 /* Encode one scenario file of a target; *out malloc'd. 0 or -1 with err. */
-static int corpus_encode(enum zf_target_kind kind, const char *path, uint8_t **out,
-			 size_t *outlen, char *err, size_t errlen)
+static int corpus_encode(enum zf_target_kind kind, const char *path, uint8_t **out, size_t *outlen,
+			 char *err, size_t errlen)
 {
 	size_t len;
 	char *text = (char *)zf_cu_read_file(path, &len);
@@ -268,16 +272,20 @@ static int corpus_encode(enum zf_target_kind kind, const char *path, uint8_t **o
 		snprintf(err, errlen, "%s", strerror(errno));
 		return -1;
 	}
-	if (codec_parse(text, len, &sc, &k, &walk, err, errlen)) {
-		free(text);
-		return -1;
-	}
 	if (kind == ZF_TARGET_SCENARIO) {
-		/* the parser target's seeds are the human-written text itself */
+		/* the parser target's seeds are the human-written text itself, any "_target" */
+		if (zf_scenario_parse_json(text, len, &sc, err, errlen)) {
+			free(text);
+			return -1;
+		}
 		zf_scenario_free(&sc);
 		*out = (uint8_t *)text;
 		*outlen = len;
 		return 0;
+	}
+	if (codec_parse(text, len, &sc, &k, &walk, err, errlen)) {
+		free(text);
+		return -1;
 	}
 	free(text);
 	uint8_t *buf = malloc(ENC_CAP);
@@ -290,13 +298,19 @@ static int corpus_encode(enum zf_target_kind kind, const char *path, uint8_t **o
 		unsigned int w2 = 0;
 		char *a = NULL, *b = NULL;
 		if (!zf_decode(kind, buf, (size_t)n, &back, &w2)) {
+			/* name and description are the file's own: not in the bytes */
+			char *desc = back.description;
+			memcpy(back.name, sc.name, sizeof(back.name));
+			back.description = sc.description;
 			a = zf_scenario_to_json(&sc);
 			b = zf_scenario_to_json(&back);
+			back.description = desc;
 			zf_scenario_free(&back);
 		}
 		if (!a || !b || strcmp(a, b) || w2 != walk) {
-			snprintf(err, errlen, "encodes, but the bytes decode to a different scenario "
-					      "(start from `zonefuzz decode` output)");
+			snprintf(err, errlen,
+				 "encodes, but the bytes decode to a different scenario "
+				 "(start from `zonefuzz decode` output)");
 			n = -1;
 		}
 		free(a);
@@ -354,9 +368,10 @@ static int corpus_target(const char *root, enum zf_target_kind kind, bool check,
 			size_t olen;
 			uint8_t *old = zf_cu_read_file(q, &olen);
 			if (!old || olen != blen || memcmp(old, bytes, blen)) {
-				fprintf(stderr,
-					"zonefuzz corpus: %s: stale or missing (run `zonefuzz corpus regen`)\n",
-					q);
+				fprintf(
+				    stderr,
+				    "zonefuzz corpus: %s: stale or missing (run `zonefuzz corpus regen`)\n",
+				    q);
 				problems++;
 			}
 			free(old);
@@ -379,10 +394,12 @@ static int corpus_target(const char *root, enum zf_target_kind kind, bool check,
 		if (!found) {
 			zf_cu_pathf(q, sizeof(q), "%s/%s", seeds, sn[i]);
 			if (check) {
-				fprintf(stderr, "zonefuzz corpus: %s: no scenarios/%s.json\n", q, sn[i]);
+				fprintf(stderr, "zonefuzz corpus: %s: no scenarios/%s.json\n", q,
+					sn[i]);
 				problems++;
 			} else if (!unlink(q) && verbose) {
-				printf("corpus %s: removed %s (no scenario)\n", zf_target_name(kind), sn[i]);
+				printf("corpus %s: removed %s (no scenario)\n",
+				       zf_target_name(kind), sn[i]);
 			}
 		}
 	}
@@ -395,6 +412,123 @@ static int corpus_target(const char *root, enum zf_target_kind kind, bool check,
 	zf_cu_free_names(names, n);
 	zf_cu_free_names(sn, ns);
 	return problems;
+}
+
+/* ------------------------------------------------------------------ */
+/* corpus dict: libFuzzer/AFL++ dictionaries from the decoder's tables    */
+/* ------------------------------------------------------------------ */
+
+/* One entry: the bytes, named after what they decode to (header + op). */
+static void dict_entry(FILE *f, enum zf_target_kind kind, const uint8_t op[4], unsigned int *n)
+{
+	uint8_t in[ZF_DEC_HEADER + 4] = {0, 0, 0, 0};
+	struct zf_scenario sc;
+	unsigned int w;
+	char name[160] = "", gfp[128];
+
+	memcpy(in + ZF_DEC_HEADER, op, 4);
+	if (!zf_decode(kind, in, sizeof(in), &sc, &w) && sc.program.count) {
+		const struct zf_sc_op *o = &sc.ops[sc.program.first];
+		snprintf(name, sizeof(name), "%s", zf_sc_op_name(o->type));
+		if (o->type == ZF_SC_OP_ALLOC) {
+			zf_gfp_format(gfp, sizeof(gfp), o->u.alloc.gfp);
+			snprintf(name, sizeof(name), "alloc_o%u_%s", o->u.alloc.order, gfp);
+		}
+		zf_scenario_free(&sc);
+	} else {
+		snprintf(name, sizeof(name), "op%u", op[0]);
+	}
+	/* AFL++ reads names made of [A-Za-z0-9_] only */
+	for (char *c = name; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+		      (*c >= '0' && *c <= '9')))
+			*c = '_';
+	fprintf(f, "%s_%u=\"\\x%02x\\x%02x\\x%02x\\x%02x\"\n", name, (*n)++, op[0], op[1], op[2],
+		op[3]);
+}
+
+/* Write corpus/<t>/<t>.dict for an ops/v1 target. */
+static int write_dict(const char *root, enum zf_target_kind kind)
+{
+	char p[ZF_CU_PATH];
+	unsigned int n = 0;
+	const zf_gfp_t *tab;
+	size_t nc = zf_decoder_gfp_classes(kind, &tab);
+	FILE *f;
+
+	zf_cu_pathf(p, sizeof(p), "%s/%s/%s.dict", root, zf_target_name(kind),
+		    zf_target_name(kind));
+	f = fopen(p, "w");
+	if (!f)
+		return -1;
+	fprintf(
+	    f,
+	    "# %s target, input format ops/v1 (targets/decoder.c): generated by\n"
+	    "# `zonefuzz corpus dict`; do not edit. Whole 4-byte operations (opcode, x, y, z),\n"
+	    "# so splicing keeps op boundaries, and headers (geometry, profile, walk, tasks).\n",
+	    zf_target_name(kind));
+	/* headers: every geometry under every kernel profile */
+	for (unsigned int g = 0; g < zf_decoder_nr_geometries(); g++)
+		for (unsigned int pr = 0; pr < ZF_NR_PROFILES; pr++) {
+			char prof[16];
+			snprintf(prof, sizeof(prof), "%s", zf_profile_name((enum zf_profile_id)pr));
+			for (char *c = prof; *c; c++)
+				if (*c == '.')
+					*c = '_';
+			fprintf(f, "hdr_g%u_%s=\"\\x%02x\\x%02x\\x00\\x00\"\n", g, prof, g, pr);
+		}
+	/* opcodes: every op of the table with plain arguments */
+	for (unsigned int opc = 0; opc < zf_decoder_nr_ops(kind); opc++) {
+		uint8_t op[4] = {(uint8_t)opc, 0, 0, 0};
+		dict_entry(f, kind, op, &n);
+	}
+	/* allocations: every gfp class, orders 0 / 3 / 9, with and without the modifiers */
+	static const uint8_t orders[] = {0, 3, 9};
+	static const uint8_t mods[] = {0x00, 0x10, 0x20, 0x40, 0x80};
+	for (size_t c = 0; c < nc; c++)
+		for (size_t o = 0; o < sizeof(orders); o++)
+			for (size_t m = 0; m < sizeof(mods); m++) {
+				if (orders[o] == 9 && mods[m] && mods[m] != 0x20)
+					continue;
+				uint8_t op[4] = {0, 0, (uint8_t)(orders[o] | mods[m]), (uint8_t)c};
+				dict_entry(f, kind, op, &n);
+			}
+	if (kind == ZF_TARGET_GFP) {
+		/* the final request's gfp word (little endian), order, task, flag, nid */
+		static const struct {
+			const char *name;
+			zf_gfp_t gfp;
+		} words[] = {
+		    {"GFP_KERNEL", ZF_GFP_KERNEL},
+		    {"GFP_ATOMIC", ZF_GFP_ATOMIC_MASK},
+		    {"GFP_NOWAIT", ZF_GFP_NOWAIT},
+		    {"GFP_NOIO", ZF_GFP_NOIO},
+		    {"GFP_NOFS", ZF_GFP_NOFS},
+		    {"GFP_USER", ZF_GFP_USER},
+		    {"GFP_HIGHUSER_MOVABLE", ZF_GFP_HIGHUSER_MOVABLE},
+		    {"GFP_TRANSHUGE", ZF_GFP_TRANSHUGE},
+		    {"GFP_TRANSHUGE_NORETRY", ZF_GFP_TRANSHUGE | ZF_GFP_NORETRY},
+		    {"GFP_KERNEL_NOFAIL", ZF_GFP_KERNEL | ZF_GFP_NOFAIL},
+		    {"GFP_KERNEL_NORETRY", ZF_GFP_KERNEL | ZF_GFP_NORETRY},
+		    {"GFP_KERNEL_REPEAT", ZF_GFP_KERNEL | ZF_GFP_REPEAT},
+		    {"GFP_KERNEL_THISNODE", ZF_GFP_KERNEL | ZF_GFP_THISNODE},
+		    {"GFP_KERNEL_DMA32_NOFAIL", ZF_GFP_KERNEL | ZF_GFP_DMA32 | ZF_GFP_NOFAIL},
+		    {"GFP_NOFS_NOFAIL", ZF_GFP_NOFS | ZF_GFP_NOFAIL},
+		    {"GFP_ATOMIC_NOFAIL", ZF_GFP_ATOMIC_MASK | ZF_GFP_NOFAIL},
+		    {"GFP_ATOMIC_RECLAIM", ZF_GFP_ATOMIC_MASK | ZF_GFP_DIRECT_RECLAIM},
+		    {"GFP_KERNEL_MEMALLOC", ZF_GFP_KERNEL | ZF_GFP_MEMALLOC},
+		    {"GFP_KERNEL_NOMEMALLOC", ZF_GFP_KERNEL | ZF_GFP_NOMEMALLOC},
+		    {"GFP_KERNEL_HIGH", ZF_GFP_KERNEL | ZF_GFP_HIGH},
+		};
+		for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+			zf_gfp_t g = words[i].gfp;
+			fprintf(f, "gfp_%s=\"\\x%02x\\x%02x\\x%02x\\x%02x\"\n", words[i].name,
+				g & 0xff, (g >> 8) & 0xff, (g >> 16) & 0xff, g >> 24);
+		}
+		for (unsigned int o = 0; o <= ZF_MAX_ORDER_MAX + 1; o++)
+			fprintf(f, "tail_order%u_task_a=\"\\x%02x\\x00\"\n", o, o);
+	}
+	return fclose(f) ? -1 : 0;
 }
 
 int zf_cmd_corpus(int argc, char **argv)
@@ -426,16 +560,33 @@ int zf_cmd_corpus(int argc, char **argv)
 			quiet = true;
 			break;
 		case 'h':
-			printf("usage: zonefuzz corpus regen|check [--target T|all] [--dir CORPUS]\n"
-			       "  regen: encode corpus/<t>/scenarios/*.json into corpus/<t>/seeds/\n"
-			       "  check: fail when a seed is stale, missing or has no scenario\n");
+			printf(
+			    "usage: zonefuzz corpus regen|check|dict [--target T|all] [--dir CORPUS]\n"
+			    "  regen: encode corpus/<t>/scenarios/NAME.json into corpus/<t>/seeds/NAME\n"
+			    "  check: fail when a seed is stale, missing or has no scenario\n"
+			    "  dict:  write corpus/<t>/<t>.dict from the decoder's tables\n");
 			return 0;
 		default:
-			return zf_cu_fail("corpus", "bad option (usage: corpus regen|check [--target T])");
+			return zf_cu_fail("corpus",
+					  "bad option (usage: corpus regen|check [--target T])");
 		}
 	}
+	if (optind == argc - 1 && !strcmp(argv[optind], "dict")) {
+		enum zf_target_kind ds[ZF_NR_TARGETS];
+		int nd = zf_cu_parse_targets(target, false, ds);
+		for (int i = 0; i < nd; i++) {
+			if (write_dict(root, ds[i]))
+				return zf_cu_fail("corpus", "%s/%s: cannot write the dictionary",
+						  root, zf_target_name(ds[i]));
+			if (!quiet)
+				printf("corpus %-10s %s/%s/%s.dict written\n",
+				       zf_target_name(ds[i]), root, zf_target_name(ds[i]),
+				       zf_target_name(ds[i]));
+		}
+		return 0;
+	}
 	if (optind != argc - 1 || (strcmp(argv[optind], "regen") && strcmp(argv[optind], "check")))
-		return zf_cu_fail("corpus", "expected `regen` or `check`");
+		return zf_cu_fail("corpus", "expected `regen`, `check` or `dict`");
 	bool check = !strcmp(argv[optind], "check");
 	enum zf_target_kind ts[ZF_NR_TARGETS];
 	int nt = zf_cu_parse_targets(target, true, ts);

@@ -25,27 +25,39 @@
 struct dec_geometry {
 	unsigned int nodes, cpus, max_order, pageblock_order;
 	uint64_t zones[ZF_MAX_NUMNODES][ZF_MAX_NR_ZONES];
-	uint64_t reserved0; /* reserved pages at the start of node 0's first zone */
-	uint64_t cma0;      /* CMA pages on node 0 */
+	uint64_t reserved0;   /* reserved pages at the start of node 0's first zone */
+	uint64_t cma0;        /* CMA pages on node 0 */
+	long min_free_kbytes; /* 0: the kernel's formula */
 };
 
 static const struct dec_geometry geometries[] = {
-	/* 0: the kernel's orders on a tiny x86-64-like node */
-	{1, 2, 11, 9, {{512, 1536, 2048, 0}}, 0, 0},
-	/* 1: small orders, three zones: lowmem reserves matter */
-	{1, 2, 6, 4, {{256, 768, 1024, 0}}, 16, 0},
-	/* 2: NORMAL + MOVABLE: GFP_HIGHUSER_MOVABLE vs GFP_KERNEL placement */
-	{1, 2, 5, 3, {{0, 0, 512, 512}}, 0, 0},
-	/* 3: two nodes: zonelist order, THISNODE, cpusets, mempolicy */
-	{2, 4, 5, 3, {{0, 512, 512, 0}, {0, 0, 512, 256}}, 0, 0},
-	/* 4: CMA pageblocks inside NORMAL */
-	{1, 1, 5, 3, {{128, 512, 1024, 0}}, 0, 64},
-	/* 5: four nodes of one NORMAL zone */
-	{4, 4, 4, 2, {{0, 0, 256, 0}, {0, 0, 256, 0}, {0, 0, 256, 0}, {0, 0, 256, 0}}, 0, 0},
-	/* 6: one zone, order-11 buddies: the largest-first fallback and costly orders */
-	{1, 1, 11, 9, {{0, 0, 4096, 0}}, 0, 0},
-	/* 7: a DMA-heavy layout: GFP_DMA / DMA32 lowmem-only requests */
-	{1, 2, 7, 5, {{1024, 1024, 512, 0}}, 32, 0},
+    /* 0: the kernel's orders on a tiny x86-64-like node */
+    {1, 2, 11, 9, {{512, 1536, 2048, 0}}, 0, 0, 0},
+    /* 1: small orders, three zones: lowmem reserves matter */
+    {1, 2, 6, 4, {{256, 768, 1024, 0}}, 16, 0, 0},
+    /* 2: NORMAL + MOVABLE: GFP_HIGHUSER_MOVABLE vs GFP_KERNEL placement */
+    {1, 2, 5, 3, {{0, 0, 512, 512}}, 0, 0, 0},
+    /* 3: two nodes: zonelist order, THISNODE, cpusets, mempolicy */
+    {2, 4, 5, 3, {{0, 512, 512, 0}, {0, 0, 512, 256}}, 0, 0, 0},
+    /* 4: CMA pageblocks inside NORMAL */
+    {1, 1, 5, 3, {{128, 512, 1024, 0}}, 0, 64, 0},
+    /* 5: four nodes of one NORMAL zone */
+    {4, 4, 4, 2, {{0, 0, 256, 0}, {0, 0, 256, 0}, {0, 0, 256, 0}, {0, 0, 256, 0}}, 0, 0, 0},
+    /* 6: one zone, order-11 buddies: the largest-first fallback and costly orders */
+    {1, 1, 11, 9, {{0, 0, 4096, 0}}, 0, 0, 0},
+    /* 7: a DMA-heavy layout: GFP_DMA / DMA32 lowmem-only requests */
+    {1, 2, 7, 5, {{1024, 1024, 512, 0}}, 32, 0, 0},
+    /*
+     * 8-10: the sizes some planted bugs need (docs/planted-bugs.md). Per-cpu
+     * batches above 1 need 16384-page zones (zone_batchsize: 3), which the
+     * pcp/isolation races of B11 and B12 and the pageset update race of B3
+     * (online_zone "racing_free") depend on; B8's highatomic steal wants the
+     * kernel's pageblocks with min_free_kbytes 128. Larger zones make the
+     * oracles' walks slower: 3 of 11 headers.
+     */
+    {1, 2, 11, 9, {{0, 0, 16384, 0}}, 0, 0, 0},
+    {1, 2, 11, 9, {{1024, 0, 0, 16384}}, 0, 0, 0},
+    {1, 1, 11, 9, {{0, 0, 4096, 0}}, 0, 0, 128},
 };
 #define NR_GEOMETRIES (sizeof(geometries) / sizeof(geometries[0]))
 
@@ -55,67 +67,86 @@ unsigned int zf_decoder_nr_geometries(void)
 }
 
 static const unsigned int walk_intervals[4] = {1, 4, 16, 64};
-#define DEC_MAX_RETRIES 256 /* the watchdog bound used while fuzzing */
+#define DEC_MAX_RETRIES                                                                            \
+	64 /* the watchdog bound while fuzzing: above ZF_INV_LIVELOCK's bound (about 50 +          \
+	      unreserves), low enough that a looping input stays cheap */
 
 /* ------------------------------------------------------------------ */
 /* GFP classes per target: index z of an alloc op, plus modifier bits   */
 /* ------------------------------------------------------------------ */
 static const zf_gfp_t gfp_classes_all[] = {
-	ZF_GFP_KERNEL,
-	ZF_GFP_HIGHUSER_MOVABLE,
-	ZF_GFP_ATOMIC_MASK,
-	ZF_GFP_NOWAIT,
-	ZF_GFP_NOIO,
-	ZF_GFP_NOFS,
-	ZF_GFP_USER,
-	ZF_GFP_TRANSHUGE,
-	ZF_GFP_TRANSHUGE_LIGHT,
-	ZF_GFP_KERNEL | ZF_GFP_RECLAIMABLE,
-	ZF_GFP_KERNEL | ZF_GFP_DMA32,
-	ZF_GFP_KERNEL | ZF_GFP_DMA,
-	ZF_GFP_KERNEL | ZF_GFP_MOVABLE,
-	ZF_GFP_HIGHUSER,
-	ZF_GFP_KERNEL | ZF_GFP_HIGH,
-	ZF_GFP_KERNEL | ZF_GFP_MEMALLOC,
+    ZF_GFP_KERNEL,
+    ZF_GFP_HIGHUSER_MOVABLE,
+    ZF_GFP_ATOMIC_MASK,
+    ZF_GFP_NOWAIT,
+    ZF_GFP_NOIO,
+    ZF_GFP_NOFS,
+    ZF_GFP_USER,
+    ZF_GFP_TRANSHUGE,
+    ZF_GFP_TRANSHUGE_LIGHT,
+    ZF_GFP_KERNEL | ZF_GFP_RECLAIMABLE,
+    ZF_GFP_KERNEL | ZF_GFP_DMA32,
+    ZF_GFP_KERNEL | ZF_GFP_DMA,
+    ZF_GFP_KERNEL | ZF_GFP_MOVABLE,
+    ZF_GFP_HIGHUSER,
+    ZF_GFP_KERNEL | ZF_GFP_HIGH,
+    ZF_GFP_KERNEL | ZF_GFP_MEMALLOC,
 };
 /* No direct reclaim: the buddy target stays off the reclaim/OOM paths. */
 static const zf_gfp_t gfp_classes_buddy[] = {
-	ZF_GFP_NOWAIT,
-	ZF_GFP_NOWAIT | ZF_GFP_MOVABLE,
-	ZF_GFP_NOWAIT | ZF_GFP_RECLAIMABLE,
-	ZF_GFP_ATOMIC_MASK,
-	ZF_GFP_ATOMIC_MASK | ZF_GFP_MOVABLE,
-	ZF_GFP_NOWAIT | ZF_GFP_DMA32,
-	ZF_GFP_NOWAIT | ZF_GFP_DMA,
-	(ZF_GFP_HIGHUSER_MOVABLE & ~ZF_GFP_DIRECT_RECLAIM),
+    ZF_GFP_NOWAIT,
+    ZF_GFP_NOWAIT | ZF_GFP_MOVABLE,
+    ZF_GFP_NOWAIT | ZF_GFP_RECLAIMABLE,
+    ZF_GFP_ATOMIC_MASK,
+    ZF_GFP_ATOMIC_MASK | ZF_GFP_MOVABLE,
+    ZF_GFP_NOWAIT | ZF_GFP_DMA32,
+    ZF_GFP_NOWAIT | ZF_GFP_DMA,
+    (ZF_GFP_HIGHUSER_MOVABLE & ~ZF_GFP_DIRECT_RECLAIM),
 };
 _Static_assert(sizeof(gfp_classes_all) / sizeof(zf_gfp_t) <= ZF_DEC_MAX_GFP_CLASSES,
 	       "gfp class table larger than ZF_DEC_MAX_GFP_CLASSES");
 /* Modifier bits selected by the top 4 bits of y. */
-static const zf_gfp_t gfp_mods[4] = {ZF_GFP_NORETRY, ZF_GFP_REPEAT, ZF_GFP_NOFAIL,
-				     ZF_GFP_THISNODE};
+static const zf_gfp_t gfp_mods[4] = {ZF_GFP_NORETRY, ZF_GFP_REPEAT, ZF_GFP_NOFAIL, ZF_GFP_THISNODE};
 
 /* ------------------------------------------------------------------ */
 /* Op tables per target                                                 */
 /* ------------------------------------------------------------------ */
 enum dec_op {
-	D_ALLOC, D_FREE, D_LRU_FILL, D_LRU_DIRTY, D_LRU_ACTIVATE, D_LRU_RELEASE, D_SET_TASK,
-	D_KILL, D_EXIT, D_ISOLATE, D_UNISOLATE, D_OFFLINE, D_ONLINE, D_POISON, D_KSWAPD,
-	D_KCOMPACTD, D_COMPACT, D_DRAIN, D_ADVANCE, D_YIELD, D_REPEAT, D_NR
+	D_ALLOC,
+	D_FREE,
+	D_LRU_FILL,
+	D_LRU_DIRTY,
+	D_LRU_ACTIVATE,
+	D_LRU_RELEASE,
+	D_SET_TASK,
+	D_KILL,
+	D_EXIT,
+	D_ISOLATE,
+	D_UNISOLATE,
+	D_OFFLINE,
+	D_ONLINE,
+	D_POISON,
+	D_KSWAPD,
+	D_KCOMPACTD,
+	D_COMPACT,
+	D_DRAIN,
+	D_ADVANCE,
+	D_YIELD,
+	D_REPEAT,
+	D_NR
 };
 
-static const uint8_t ops_buddy[] = {D_ALLOC, D_ALLOC, D_ALLOC, D_FREE, D_FREE, D_FREE,
+static const uint8_t ops_buddy[] = {D_ALLOC,   D_ALLOC,     D_ALLOC, D_FREE,   D_FREE,  D_FREE,
 				    D_ISOLATE, D_UNISOLATE, D_DRAIN, D_POISON, D_REPEAT};
-static const uint8_t ops_slowpath[] = {D_ALLOC, D_ALLOC, D_FREE, D_LRU_FILL, D_LRU_FILL,
-				       D_LRU_DIRTY, D_LRU_ACTIVATE, D_LRU_RELEASE, D_SET_TASK,
-				       D_KILL, D_KSWAPD, D_KCOMPACTD, D_COMPACT, D_DRAIN,
-				       D_ADVANCE, D_YIELD, D_REPEAT, D_ISOLATE, D_UNISOLATE,
-				       D_OFFLINE, D_ONLINE};
-static const uint8_t ops_gfp[] = {D_ALLOC, D_FREE, D_LRU_FILL, D_LRU_DIRTY, D_SET_TASK,
-				  D_ISOLATE, D_KSWAPD, D_DRAIN, D_ADVANCE, D_REPEAT};
-static const uint8_t ops_interleave[] = {D_ALLOC, D_ALLOC, D_FREE, D_LRU_FILL, D_SET_TASK,
-					 D_SET_TASK, D_KILL, D_EXIT, D_YIELD, D_YIELD,
-					 D_ADVANCE, D_KSWAPD, D_OFFLINE, D_ONLINE, D_REPEAT};
+static const uint8_t ops_slowpath[] = {
+    D_ALLOC,       D_ALLOC,    D_FREE,   D_LRU_FILL, D_LRU_FILL,  D_LRU_DIRTY, D_LRU_ACTIVATE,
+    D_LRU_RELEASE, D_SET_TASK, D_KILL,   D_KSWAPD,   D_KCOMPACTD, D_COMPACT,   D_DRAIN,
+    D_ADVANCE,     D_YIELD,    D_REPEAT, D_ISOLATE,  D_UNISOLATE, D_OFFLINE,   D_ONLINE};
+static const uint8_t ops_gfp[] = {D_ALLOC,   D_FREE,   D_LRU_FILL, D_LRU_DIRTY, D_SET_TASK,
+				  D_ISOLATE, D_KSWAPD, D_DRAIN,    D_ADVANCE,   D_REPEAT};
+static const uint8_t ops_interleave[] = {D_ALLOC,    D_ALLOC,  D_FREE,    D_LRU_FILL, D_SET_TASK,
+					 D_SET_TASK, D_KILL,   D_EXIT,    D_YIELD,    D_YIELD,
+					 D_ADVANCE,  D_KSWAPD, D_OFFLINE, D_ONLINE,   D_REPEAT};
 
 struct op_table {
 	const uint8_t *ops;
@@ -125,23 +156,32 @@ struct op_table {
 };
 
 static const struct op_table tables[ZF_NR_TARGETS] = {
-	[ZF_TARGET_BUDDY] = {ops_buddy, sizeof(ops_buddy), gfp_classes_buddy,
-			     sizeof(gfp_classes_buddy) / sizeof(zf_gfp_t)},
-	[ZF_TARGET_SLOWPATH] = {ops_slowpath, sizeof(ops_slowpath), gfp_classes_all,
-				sizeof(gfp_classes_all) / sizeof(zf_gfp_t)},
-	[ZF_TARGET_GFP] = {ops_gfp, sizeof(ops_gfp), gfp_classes_all,
-			   sizeof(gfp_classes_all) / sizeof(zf_gfp_t)},
-	[ZF_TARGET_INTERLEAVE] = {ops_interleave, sizeof(ops_interleave), gfp_classes_all,
-				  sizeof(gfp_classes_all) / sizeof(zf_gfp_t)},
-	[ZF_TARGET_SCENARIO] = {NULL, 0, NULL, 0},
+    [ZF_TARGET_BUDDY] = {ops_buddy, sizeof(ops_buddy), gfp_classes_buddy,
+			 sizeof(gfp_classes_buddy) / sizeof(zf_gfp_t)},
+    [ZF_TARGET_SLOWPATH] = {ops_slowpath, sizeof(ops_slowpath), gfp_classes_all,
+			    sizeof(gfp_classes_all) / sizeof(zf_gfp_t)},
+    [ZF_TARGET_GFP] = {ops_gfp, sizeof(ops_gfp), gfp_classes_all,
+		       sizeof(gfp_classes_all) / sizeof(zf_gfp_t)},
+    [ZF_TARGET_INTERLEAVE] = {ops_interleave, sizeof(ops_interleave), gfp_classes_all,
+			      sizeof(gfp_classes_all) / sizeof(zf_gfp_t)},
+    [ZF_TARGET_SCENARIO] = {NULL, 0, NULL, 0},
 };
 
 /* Flags a SET_TASK op may set or clear on a worker. */
-static const uint32_t task_flag_table[] = {
-	ZF_PF_MEMALLOC, ZF_PF_DUMPCORE, ZF_PF_MEMALLOC_NOIO, ZF_PF_MEMALLOC_NOFS,
-	ZF_TASK_RT,     ZF_TASK_STUCK,  ZF_TASK_MMAP_LOCKED, ZF_TASK_IN_INTERRUPT,
+static const uint32_t
+    task_flag_table[] =
+	{
+	    ZF_PF_MEMALLOC,  ZF_PF_DUMPCORE, ZF_PF_MEMALLOC_NOIO, ZF_PF_MEMALLOC_NOFS,
+	    ZF_TASK_RT,      ZF_TASK_STUCK,  ZF_TASK_MMAP_LOCKED, ZF_TASK_IN_INTERRUPT,
+	    ZF_PF_WQ_WORKER, /* should_reclaim_retry sleeps a jiffy for workqueue workers (spec
+				§5.7) */
 };
 #define NR_TASK_FLAGS (sizeof(task_flag_table) / sizeof(task_flag_table[0]))
+
+size_t zf_decoder_nr_ops(enum zf_target_kind kind)
+{
+	return (unsigned int)kind < ZF_NR_TARGETS ? tables[kind].n : 0;
+}
 
 size_t zf_decoder_gfp_classes(enum zf_target_kind kind, const zf_gfp_t **tab)
 {
@@ -171,8 +211,8 @@ int zf_decoder_gfp_class_of(enum zf_target_kind kind, zf_gfp_t gfp)
 	return -1;
 }
 
-static const char *const target_names[ZF_NR_TARGETS] = {"buddy", "slowpath", "gfp",
-							 "interleave", "scenario"};
+static const char *const target_names[ZF_NR_TARGETS] = {"buddy", "slowpath", "gfp", "interleave",
+							"scenario"};
 
 const char *zf_target_name(enum zf_target_kind k)
 {
@@ -224,6 +264,8 @@ static void header_config(const uint8_t h[ZF_DEC_HEADER], struct zf_scenario *sc
 		}
 	}
 	cfg->cma_pages[0] = g->cma0;
+	if (g->min_free_kbytes)
+		cfg->min_free_kbytes = g->min_free_kbytes;
 	cfg->swap_pages = sw ? pages / swap_div[sw] : 0;
 	cfg->max_retries = DEC_MAX_RETRIES;
 	cfg->seed = 0;
@@ -307,8 +349,8 @@ static int decode_simple(struct dec *d, uint8_t opc, const uint8_t a[3], struct 
 	case D_LRU_DIRTY:
 	case D_LRU_ACTIVATE:
 	case D_LRU_RELEASE:
-		op->type = k == D_LRU_FILL	   ? ZF_SC_OP_LRU_FILL
-			   : k == D_LRU_DIRTY	   ? ZF_SC_OP_LRU_DIRTY
+		op->type = k == D_LRU_FILL       ? ZF_SC_OP_LRU_FILL
+			   : k == D_LRU_DIRTY    ? ZF_SC_OP_LRU_DIRTY
 			   : k == D_LRU_ACTIVATE ? ZF_SC_OP_LRU_ACTIVATE
 						 : ZF_SC_OP_LRU_RELEASE;
 		op->u.lru.task = x % 3;
@@ -357,15 +399,25 @@ static int decode_simple(struct dec *d, uint8_t opc, const uint8_t a[3], struct 
 		op->type = k == D_OFFLINE ? ZF_SC_OP_OFFLINE_ZONE : ZF_SC_OP_ONLINE_ZONE;
 		op->u.zone.node = (int)(x % d->g->nodes);
 		op->u.zone.zone = y % ZF_MAX_NR_ZONES;
+		/*
+		 * online_zone "racing_free" (z bit 7): a task allocates a page of
+		 * the zone and frees it inside zone_pcp_update() (planted bug B3's
+		 * window, docs/planted-bugs.md).
+		 */
+		if (k == D_ONLINE && (z & 0x80)) {
+			op->u.zone.has_racing_free = true;
+			op->u.zone.racing_task = (z & 0x7f) % 3;
+		}
 		return k;
 	case D_POISON:
 		op->type = ZF_SC_OP_POISON;
-		op->u.poison.pfn = ((uint64_t)x | ((uint64_t)y << 8) | ((uint64_t)z << 16)) % d->pages;
+		op->u.poison.pfn =
+		    ((uint64_t)x | ((uint64_t)y << 8) | ((uint64_t)z << 16)) % d->pages;
 		return k;
 	case D_KSWAPD:
 	case D_KCOMPACTD:
 	case D_COMPACT:
-		op->type = k == D_KSWAPD     ? ZF_SC_OP_KSWAPD
+		op->type = k == D_KSWAPD      ? ZF_SC_OP_KSWAPD
 			   : k == D_KCOMPACTD ? ZF_SC_OP_KCOMPACTD
 					      : ZF_SC_OP_COMPACT;
 		op->u.node.node = (int)(x % d->g->nodes);
@@ -437,8 +489,8 @@ static int place_body(struct zf_scenario *sc, const struct dec_body *b, struct z
 	return 0;
 }
 
-int zf_decode(enum zf_target_kind kind, const uint8_t *data, size_t len,
-	      struct zf_scenario *sc, unsigned int *walk_interval)
+int zf_decode(enum zf_target_kind kind, const uint8_t *data, size_t len, struct zf_scenario *sc,
+	      unsigned int *walk_interval)
 {
 	uint8_t h[ZF_DEC_HEADER] = {0};
 	struct dec d;
@@ -471,7 +523,16 @@ int zf_decode(enum zf_target_kind kind, const uint8_t *data, size_t len,
 	if (kind == ZF_TARGET_GFP)
 		end = len >= ZF_DEC_HEADER + gfp_tail ? len - gfp_tail : ZF_DEC_HEADER;
 
-	struct dec_item *items = calloc(ZF_DEC_MAX_OPS + 1, sizeof(*items));
+	/*
+	 * One item per 4-byte op at most (+1: the gfp tail's set_task + alloc).
+	 * Items are large (nested bodies inline) and each is cleared when it is
+	 * used, so malloc, not calloc: zeroing the worst case for every input
+	 * cost more than running a short input (perf, zonefuzz benchmarks).
+	 */
+	size_t max_items = (end > off ? (end - off) / ZF_DEC_OP_SIZE : 0) + 2;
+	if (max_items > ZF_DEC_MAX_OPS + 2)
+		max_items = ZF_DEC_MAX_OPS + 2;
+	struct dec_item *items = malloc(max_items * sizeof(*items));
 	if (!items)
 		goto out;
 
@@ -534,7 +595,7 @@ int zf_decode(enum zf_target_kind kind, const uint8_t *data, size_t len,
 			t[i] = data[end + i];
 		if (len >= ZF_DEC_HEADER + gfp_tail) {
 			struct dec_item *it = &items[nitems];
-			uint32_t flags = task_flag_table[t[6] % NR_TASK_FLAGS];
+			uint32_t flags = task_flag_table[(t[6] & 0x7f) % NR_TASK_FLAGS];
 			memset(it, 0, sizeof(*it));
 			if (t[6] & 0x80) {
 				/* a task personality for the final request */
@@ -550,7 +611,8 @@ int zf_decode(enum zf_target_kind kind, const uint8_t *data, size_t len,
 			it->op.u.alloc.gfp = ((zf_gfp_t)t[0] | ((zf_gfp_t)t[1] << 8) |
 					      ((zf_gfp_t)t[2] << 16) | ((zf_gfp_t)t[3] << 24)) &
 					     ZF_GFP_BITS_MASK;
-			it->op.u.alloc.order = t[4] % (d.g->max_order + 2); /* one past MAX_ORDER-1 */
+			it->op.u.alloc.order =
+			    t[4] % (d.g->max_order + 2); /* one past MAX_ORDER-1 */
 			it->op.u.alloc.nid = t[7] & 0x80 ? (int)(t[7] % d.g->nodes) : -1;
 			snprintf(it->op.u.alloc.handle, sizeof(it->op.u.alloc.handle), "h%u",
 				 d.nr_allocs++);
@@ -558,9 +620,17 @@ int zf_decode(enum zf_target_kind kind, const uint8_t *data, size_t len,
 		}
 	}
 
-	/* Lay out: top-level operations contiguous, then bodies and yield entries. */
-	if (zf_scenario_reserve_ops(sc, nitems, &sc->program))
+	/*
+	 * Lay out: top-level operations contiguous, then bodies and yield
+	 * entries. An empty program reserves nothing (the pool may still be
+	 * NULL, and NULL + 0 is undefined behaviour UBSan reports).
+	 */
+	if (!nitems) {
+		sc->program.first = sc->nr_ops;
+		sc->program.count = 0;
+	} else if (zf_scenario_reserve_ops(sc, nitems, &sc->program)) {
 		goto out;
+	}
 	for (uint32_t i = 0; i < nitems; i++) {
 		uint32_t idx = sc->program.first + i;
 		sc->ops[idx] = items[i].op;
@@ -608,10 +678,10 @@ struct enc {
 	size_t errlen;
 };
 
-#define ENC_FAIL(e, ...)                                                                       \
-	do {                                                                                    \
-		snprintf((e)->err, (e)->errlen, __VA_ARGS__);                                  \
-		return -1;                                                                      \
+#define ENC_FAIL(e, ...)                                                                           \
+	do {                                                                                       \
+		snprintf((e)->err, (e)->errlen, __VA_ARGS__);                                      \
+		return -1;                                                                         \
 	} while (0)
 
 static bool cfg_equal(const struct zf_config *a, const struct zf_config *b)
@@ -735,26 +805,29 @@ static int encode_simple(struct enc *e, const struct zf_sc_op *op, const char *p
 	case ZF_SC_OP_LRU_DIRTY:
 	case ZF_SC_OP_LRU_ACTIVATE:
 	case ZF_SC_OP_LRU_RELEASE: {
-		k = op->type == ZF_SC_OP_LRU_FILL	? D_LRU_FILL
-		    : op->type == ZF_SC_OP_LRU_DIRTY	? D_LRU_DIRTY
+		k = op->type == ZF_SC_OP_LRU_FILL       ? D_LRU_FILL
+		    : op->type == ZF_SC_OP_LRU_DIRTY    ? D_LRU_DIRTY
 		    : op->type == ZF_SC_OP_LRU_ACTIVATE ? D_LRU_ACTIVATE
 							: D_LRU_RELEASE;
 		uint64_t units = op->u.lru.pages / e->scale;
 		if (op->u.lru.task < 0 || op->u.lru.task > 2 || op->u.lru.pages % e->scale ||
 		    units < 1 || units > 256 || (op->type == ZF_SC_OP_LRU_FILL && op->u.lru.gfp))
-			ENC_FAIL(e, "%s: task a-c, pages a multiple of %llu up to 256x, default gfp",
+			ENC_FAIL(e,
+				 "%s: task a-c, pages a multiple of %llu up to 256x, default gfp",
 				 path, (unsigned long long)e->scale);
 		if (k == D_LRU_DIRTY && op->u.lru.kind != ZF_LRU_FILE)
 			ENC_FAIL(e, "%s.kind: lru_dirty is file only", path);
 		if ((opc = opcode_of(e, k)) < 0)
-			ENC_FAIL(e, "%s: %s is not an op of this target", path, zf_sc_op_name(op->type));
+			ENC_FAIL(e, "%s: %s is not an op of this target", path,
+				 zf_sc_op_name(op->type));
 		return emit(e, (uint8_t)opc, (uint8_t)op->u.lru.task, (uint8_t)op->u.lru.kind,
 			    (uint8_t)(units - 1));
 	}
 	case ZF_SC_OP_SET_TASK: {
 		const __typeof__(op->u.set_task) *st = &op->u.set_task;
-		int variant = -1, z = 0, nset = st->has_mems + st->has_mempolicy +
-						   st->has_oom_score_adj + !!st->set + !!st->clear;
+		int variant = -1, z = 0,
+		    nset = st->has_mems + st->has_mempolicy + st->has_oom_score_adj + !!st->set +
+			   !!st->clear;
 		if (st->task < 0 || st->task > 2 || nset != 1)
 			ENC_FAIL(e, "%s: exactly one change per set_task on task a-c", path);
 		uint32_t all = (1u << e->g->nodes) - 1;
@@ -792,7 +865,8 @@ static int encode_simple(struct enc *e, const struct zf_sc_op *op, const char *p
 		if (op->u.task.task < 0 || op->u.task.task > 2)
 			ENC_FAIL(e, "%s.task: only tasks a-c", path);
 		if ((opc = opcode_of(e, k)) < 0)
-			ENC_FAIL(e, "%s: %s is not an op of this target", path, zf_sc_op_name(op->type));
+			ENC_FAIL(e, "%s: %s is not an op of this target", path,
+				 zf_sc_op_name(op->type));
 		return emit(e, (uint8_t)opc, (uint8_t)op->u.task.task, 0, 0);
 	case ZF_SC_OP_ISOLATE:
 	case ZF_SC_OP_UNISOLATE: {
@@ -816,8 +890,10 @@ static int encode_simple(struct enc *e, const struct zf_sc_op *op, const char *p
 		if (zz < 0)
 			ENC_FAIL(e, "%s: range must be 1-4 whole pageblocks", path);
 		if ((opc = opcode_of(e, k)) < 0)
-			ENC_FAIL(e, "%s: %s is not an op of this target", path, zf_sc_op_name(op->type));
-		return emit(e, (uint8_t)opc, (uint8_t)(blk & 0xff), (uint8_t)(blk >> 8), (uint8_t)zz);
+			ENC_FAIL(e, "%s: %s is not an op of this target", path,
+				 zf_sc_op_name(op->type));
+		return emit(e, (uint8_t)opc, (uint8_t)(blk & 0xff), (uint8_t)(blk >> 8),
+			    (uint8_t)zz);
 	}
 	case ZF_SC_OP_OFFLINE_ZONE:
 	case ZF_SC_OP_ONLINE_ZONE:
@@ -825,9 +901,16 @@ static int encode_simple(struct enc *e, const struct zf_sc_op *op, const char *p
 		if (op->u.zone.node < 0 || (unsigned int)op->u.zone.node >= e->g->nodes ||
 		    op->u.zone.zone < 0 || op->u.zone.zone >= ZF_MAX_NR_ZONES)
 			ENC_FAIL(e, "%s: node/zone out of range", path);
+		if (op->u.zone.has_racing_free &&
+		    (op->type != ZF_SC_OP_ONLINE_ZONE || op->u.zone.racing_task < 0 ||
+		     op->u.zone.racing_task > 2))
+			ENC_FAIL(e, "%s.racing_free: online_zone only, task a-c", path);
 		if ((opc = opcode_of(e, k)) < 0)
-			ENC_FAIL(e, "%s: %s is not an op of this target", path, zf_sc_op_name(op->type));
-		return emit(e, (uint8_t)opc, (uint8_t)op->u.zone.node, (uint8_t)op->u.zone.zone, 0);
+			ENC_FAIL(e, "%s: %s is not an op of this target", path,
+				 zf_sc_op_name(op->type));
+		return emit(e, (uint8_t)opc, (uint8_t)op->u.zone.node, (uint8_t)op->u.zone.zone,
+			    op->u.zone.has_racing_free ? (uint8_t)(0x80 | op->u.zone.racing_task)
+						       : 0);
 	case ZF_SC_OP_POISON:
 		if (op->u.poison.pfn >= e->pages || op->u.poison.pfn >= (1u << 24))
 			ENC_FAIL(e, "%s.pfn: out of range", path);
@@ -839,13 +922,14 @@ static int encode_simple(struct enc *e, const struct zf_sc_op *op, const char *p
 	case ZF_SC_OP_KSWAPD:
 	case ZF_SC_OP_KCOMPACTD:
 	case ZF_SC_OP_COMPACT:
-		k = op->type == ZF_SC_OP_KSWAPD	 ? D_KSWAPD
+		k = op->type == ZF_SC_OP_KSWAPD      ? D_KSWAPD
 		    : op->type == ZF_SC_OP_KCOMPACTD ? D_KCOMPACTD
 						     : D_COMPACT;
 		if (op->u.node.node < 0 || (unsigned int)op->u.node.node >= e->g->nodes)
 			ENC_FAIL(e, "%s.node: a node of the geometry", path);
 		if ((opc = opcode_of(e, k)) < 0)
-			ENC_FAIL(e, "%s: %s is not an op of this target", path, zf_sc_op_name(op->type));
+			ENC_FAIL(e, "%s: %s is not an op of this target", path,
+				 zf_sc_op_name(op->type));
 		return emit(e, (uint8_t)opc, (uint8_t)op->u.node.node, 0, 0);
 	case ZF_SC_OP_DRAIN:
 		if ((opc = opcode_of(e, D_DRAIN)) < 0)
@@ -881,8 +965,8 @@ static int encode_body(struct enc *e, struct zf_sc_range r, const char *path)
 	return 0;
 }
 
-long zf_encode(enum zf_target_kind kind, const struct zf_scenario *sc,
-	       unsigned int walk_interval, uint8_t *out, size_t cap, char *err, size_t errlen)
+long zf_encode(enum zf_target_kind kind, const struct zf_scenario *sc, unsigned int walk_interval,
+	       uint8_t *out, size_t cap, char *err, size_t errlen)
 {
 	struct enc e;
 	uint8_t h[ZF_DEC_HEADER];
@@ -943,7 +1027,8 @@ long zf_encode(enum zf_target_kind kind, const struct zf_scenario *sc,
 		n--;
 		/* a set_task the tail's flag byte can express; any other stays a plain op */
 		if (n && sc->ops[sc->program.first + n - 1].type == ZF_SC_OP_SET_TASK &&
-		    sc->ops[sc->program.first + n - 1].u.set_task.task == final_alloc->u.alloc.task &&
+		    sc->ops[sc->program.first + n - 1].u.set_task.task ==
+			final_alloc->u.alloc.task &&
 		    tail_flag_index(&sc->ops[sc->program.first + n - 1]) >= 0) {
 			final_set = &sc->ops[sc->program.first + n - 1];
 			n--;
@@ -957,7 +1042,8 @@ long zf_encode(enum zf_target_kind kind, const struct zf_scenario *sc,
 		if (op->type == ZF_SC_OP_REPEAT) {
 			int opc = opcode_of(&e, D_REPEAT);
 			if (opc < 0 || op->u.repeat.times < 2 || op->u.repeat.times > 17)
-				ENC_FAIL(&e, "%s: repeat 2-17 times (in targets that have it)", path);
+				ENC_FAIL(&e, "%s: repeat 2-17 times (in targets that have it)",
+					 path);
 			if (emit(&e, (uint8_t)opc, (uint8_t)(op->u.repeat.times - 2), 0,
 				 (uint8_t)(op->u.repeat.ops.count - 1)) ||
 			    encode_body(&e, op->u.repeat.ops, path))
@@ -969,15 +1055,17 @@ long zf_encode(enum zf_target_kind kind, const struct zf_scenario *sc,
 		if (op->type == ZF_SC_OP_ALLOC && op->u.alloc.at_yield.count) {
 			int opc = opcode_of(&e, D_YIELD);
 			if (opc < 0 || op->u.alloc.at_yield.count > DEC_BODY)
-				ENC_FAIL(&e, "%s.at_yield: 1-4 entries (in targets that have it)", path);
+				ENC_FAIL(&e, "%s.at_yield: 1-4 entries (in targets that have it)",
+					 path);
 			for (uint32_t y = 0; y < op->u.alloc.at_yield.count; y++) {
-				const struct zf_sc_yield *ye = &sc->yields[op->u.alloc.at_yield.first + y];
+				const struct zf_sc_yield *ye =
+				    &sc->yields[op->u.alloc.at_yield.first + y];
 				char yp[ZF_SC_PATH_LEN + 32];
 				snprintf(yp, sizeof(yp), "%s.at_yield[%u]", path, y);
 				if (ye->nth < 1 || ye->nth > 4)
 					ENC_FAIL(&e, "%s.nth: 1-4", yp);
-				if (emit(&e, (uint8_t)opc, (uint8_t)ye->point, (uint8_t)(ye->nth - 1),
-					 (uint8_t)(ye->ops.count - 1)) ||
+				if (emit(&e, (uint8_t)opc, (uint8_t)ye->point,
+					 (uint8_t)(ye->nth - 1), (uint8_t)(ye->ops.count - 1)) ||
 				    encode_body(&e, ye->ops, yp))
 					return -1;
 			}
@@ -986,8 +1074,9 @@ long zf_encode(enum zf_target_kind kind, const struct zf_scenario *sc,
 	if (final_alloc) {
 		const struct zf_sc_alloc *al = &final_alloc->u.alloc;
 		uint8_t t[8] = {0};
-		if (al->task < 0 || al->task > 2 || al->order > e.g->max_order + 1 || al->nodemask ||
-		    handle_index(al->handle) != (int)e.nr_allocs || al->at_yield.count)
+		if (al->task < 0 || al->task > 2 || al->order > e.g->max_order + 1 ||
+		    al->nodemask || handle_index(al->handle) != (int)e.nr_allocs ||
+		    al->at_yield.count)
 			ENC_FAIL(&e, "ops[%u]: final allocation not encodable", n);
 		t[0] = (uint8_t)(al->gfp & 0xff);
 		t[1] = (uint8_t)((al->gfp >> 8) & 0xff);
@@ -1003,7 +1092,8 @@ long zf_encode(enum zf_target_kind kind, const struct zf_scenario *sc,
 					fi = (int)i;
 			if (fi < 0 || st->clear || st->has_mems || st->has_mempolicy ||
 			    st->has_oom_score_adj)
-				ENC_FAIL(&e, "ops[%u]: only one flag set before the final allocation",
+				ENC_FAIL(&e,
+					 "ops[%u]: only one flag set before the final allocation",
 					 n);
 			t[6] = (uint8_t)(0x80 | fi);
 		}

@@ -18,19 +18,19 @@
 
 #include "zonefuzz/scenario.h"
 
-#define ZF_DEC_VERSION     1
-#define ZF_DEC_HEADER      4   /* geometry, profile|swap, walk interval, task flags */
-#define ZF_DEC_OP_SIZE     4
-#define ZF_DEC_MAX_OPS     512 /* operations decoded from one input */
-#define ZF_DEC_NR_TASKS    4   /* t0 init + three workers */
-#define ZF_DEC_MAX_GFP_CLASSES 16 /* entries of the largest gfp class table */
+#define ZF_DEC_VERSION         1
+#define ZF_DEC_HEADER          4 /* geometry, profile|swap, walk interval, task flags */
+#define ZF_DEC_OP_SIZE         4
+#define ZF_DEC_MAX_OPS         512 /* operations decoded from one input */
+#define ZF_DEC_NR_TASKS        4   /* t0 init + three workers */
+#define ZF_DEC_MAX_GFP_CLASSES 16  /* entries of the largest gfp class table */
 
 enum zf_target_kind {
-	ZF_TARGET_BUDDY = 0, /* fast path, pcp, fallback/stealing, isolation, frees */
-	ZF_TARGET_SLOWPATH,  /* pressure: LRU, dirty, swap, reclaim, compaction, OOM, yields */
-	ZF_TARGET_GFP,       /* state built by the input, then one allocation of raw gfp/order */
-	ZF_TARGET_INTERLEAVE,/* tasks interleaving at yield points, cpusets, mempolicy, exits */
-	ZF_TARGET_SCENARIO,  /* the JSON parser itself */
+	ZF_TARGET_BUDDY = 0,  /* fast path, pcp, fallback/stealing, isolation, frees */
+	ZF_TARGET_SLOWPATH,   /* pressure: LRU, dirty, swap, reclaim, compaction, OOM, yields */
+	ZF_TARGET_GFP,        /* state built by the input, then one allocation of raw gfp/order */
+	ZF_TARGET_INTERLEAVE, /* tasks interleaving at yield points, cpusets, mempolicy, exits */
+	ZF_TARGET_SCENARIO,   /* the JSON parser itself */
 	ZF_NR_TARGETS,
 };
 
@@ -39,16 +39,19 @@ int zf_target_parse(const char *name); /* -1 if unknown */
 
 /* Decode data into sc (initialised here; free with zf_scenario_free). Never fails
  * except on out-of-memory (-1). *walk_interval receives the oracle interval. */
-int zf_decode(enum zf_target_kind kind, const uint8_t *data, size_t len,
-	      struct zf_scenario *sc, unsigned int *walk_interval);
+int zf_decode(enum zf_target_kind kind, const uint8_t *data, size_t len, struct zf_scenario *sc,
+	      unsigned int *walk_interval);
 
 /*
  * Encode a scenario back to bytes. Returns the length written (<= cap), or -1
  * with err set when the scenario is outside the decodable subset (the message
  * names the field). decode(encode(decode(x))) == decode(x) for every input x.
  */
-long zf_encode(enum zf_target_kind kind, const struct zf_scenario *sc,
-	       unsigned int walk_interval, uint8_t *out, size_t cap, char *err, size_t errlen);
+long zf_encode(enum zf_target_kind kind, const struct zf_scenario *sc, unsigned int walk_interval,
+	       uint8_t *out, size_t cap, char *err, size_t errlen);
+
+/* Number of opcodes of a target's op table (opcode bytes are taken mod it). */
+size_t zf_decoder_nr_ops(enum zf_target_kind kind);
 
 /* Number of geometries of the header's table (for docs and tests). */
 unsigned int zf_decoder_nr_geometries(void);

@@ -22,16 +22,48 @@ struct harness_state {
 	bool no_abort;
 	uint32_t bugs;
 	uint64_t enabled;
+	bool diff; /* ZF_FUZZ_DIFF: report only findings the planted bugs cause */
+	int walk;  /* ZF_FUZZ_WALK: oracle walk interval overriding the input's, -1: the input's */
 	struct zf_fuzz_cov *cov; /* slow-path label/goto counting, NULL: off */
+	/* ZF_FUZZ_IGNORE: known findings ("ORACLE_ID" or "ORACLE_ID@function") */
+	unsigned int nr_ignore;
+	char ignore[16][96];
 };
 
 static struct harness_state hs;
+
+static void harness_init(void);
+
+static void set_ignore(const char *list)
+{
+	char buf[1536];
+
+	hs.nr_ignore = 0;
+	if (!list || !*list)
+		return;
+	snprintf(buf, sizeof(buf), "%s", list);
+	for (char *tok = strtok(buf, ","); tok && hs.nr_ignore < 16; tok = strtok(NULL, ","))
+		snprintf(hs.ignore[hs.nr_ignore++], sizeof(hs.ignore[0]), "%s", tok);
+}
+
+void zf_fuzz_set_ignore(const char *list)
+{
+	if (!hs.init)
+		harness_init();
+	set_ignore(list);
+}
 
 static void harness_init(void)
 {
 	const char *e;
 
 	hs.init = true;
+	hs.walk = -1;
+	e = getenv("ZF_FUZZ_WALK");
+	if (e && *e)
+		hs.walk = atoi(e) < 0 ? 0 : atoi(e);
+	e = getenv("ZF_FUZZ_DIFF");
+	hs.diff = e && *e && strcmp(e, "0");
 	e = getenv("ZF_FUZZ_NO_ABORT");
 	hs.no_abort = e && *e && strcmp(e, "0");
 	e = getenv("ZF_BUGS");
@@ -41,12 +73,14 @@ static void harness_init(void)
 		for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
 			uint32_t b;
 			if (zf_bug_parse(tok, &b)) {
-				fprintf(stderr, "zonefuzz: ZF_BUGS: unknown planted bug '%s'\n", tok);
+				fprintf(stderr, "zonefuzz: ZF_BUGS: unknown planted bug '%s'\n",
+					tok);
 				exit(2);
 			}
 			hs.bugs |= b;
 		}
 	}
+	set_ignore(getenv("ZF_FUZZ_IGNORE"));
 	e = getenv("ZF_ORACLES");
 	if (e && *e && strcmp(e, "all")) {
 		char buf[512];
@@ -55,8 +89,8 @@ static void harness_init(void)
 			for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
 				int i = zf_oracle_lookup(tok);
 				if (i < 0) {
-					fprintf(stderr, "zonefuzz: ZF_ORACLES: unknown oracle '%s'\n",
-						tok);
+					fprintf(stderr,
+						"zonefuzz: ZF_ORACLES: unknown oracle '%s'\n", tok);
 					exit(2);
 				}
 				hs.enabled |= 1ULL << i;
@@ -145,7 +179,8 @@ int zf_fuzz_cov_read(struct zf_fuzz_cov *cov, const char *path)
 			continue;
 		if (!strcmp(kind, "label")) {
 			for (int i = 0; i < ZF_NR_LABELS; i++)
-				if (!strcmp(name, zf_slowpath_label_name((enum zf_slowpath_label)i)))
+				if (!strcmp(name,
+					    zf_slowpath_label_name((enum zf_slowpath_label)i)))
 					cov->labels[i] += n;
 		} else if (!strcmp(kind, "goto")) {
 			for (int i = 0; i < ZF_NR_GOTOS; i++)
@@ -167,17 +202,46 @@ static void obs_begin(void *priv, const struct zf_machine *m, uint64_t idx)
 	zf_oracles_begin_op(c->oracles, m, idx);
 }
 
+/*
+ * A known finding (ZF_FUZZ_IGNORE) does not stop the run: the engines keep
+ * exploring past it, and only a finding that is not on the list aborts.
+ */
+static bool finding_ignored(const struct zf_finding *f)
+{
+	for (unsigned int i = 0; i < hs.nr_ignore; i++) {
+		const char *at = strchr(hs.ignore[i], '@');
+		size_t n = at ? (size_t)(at - hs.ignore[i]) : strlen(hs.ignore[i]);
+		if (strncmp(f->oracle_id, hs.ignore[i], n) || f->oracle_id[n])
+			continue;
+		if (!at || (f->func && !strcmp(f->func, at + 1)))
+			return true;
+	}
+	return false;
+}
+
+/* The first finding that is not a known one, or NULL. */
+static const struct zf_finding *first_new_finding(const struct zf_oracle_set *o)
+{
+	size_t n = zf_oracles_nr_findings(o);
+	for (size_t i = 0; i < n; i++) {
+		const struct zf_finding *f = zf_oracles_finding(o, i);
+		if (!finding_ignored(f))
+			return f;
+	}
+	return NULL;
+}
+
 static bool obs_end(void *priv, const struct zf_machine *m, uint64_t idx)
 {
 	struct run_ctx *c = priv;
 	zf_oracles_end_op(c->oracles, m, idx);
-	return zf_oracles_nr_findings(c->oracles) != 0;
+	return first_new_finding(c->oracles) != NULL;
 }
 
 static void obs_finish(void *priv, struct zf_machine *m)
 {
 	struct run_ctx *c = priv;
-	if (!zf_oracles_nr_findings(c->oracles))
+	if (!first_new_finding(c->oracles))
 		zf_oracles_finish(c->oracles, m);
 }
 
@@ -213,6 +277,60 @@ static void report_and_abort(const struct zf_finding *f, const struct zf_scenari
 		abort();
 }
 
+/* Run sc (its cfg.bugs as set) under the oracles; the set, to destroy, or NULL (no memory). */
+static struct zf_oracle_set *run_with_oracles(const struct zf_scenario *sc, unsigned int walk,
+					      bool count)
+{
+	/* room for known (ignored) findings before a new one */
+	struct zf_oracle_options oo = {
+	    .enabled = hs.enabled, .walk_interval = walk, .max_findings = 256};
+	struct run_ctx ctx = {.oracles = zf_oracles_create(&oo)};
+	struct zf_fuzz_cov *saved = hs.cov;
+
+	if (!ctx.oracles)
+		return NULL;
+	if (!count)
+		hs.cov = NULL;
+	struct zf_scenario_observer obs = {.priv = &ctx,
+					   .start = obs_start,
+					   .on_event = obs_event,
+					   .begin_op = obs_begin,
+					   .end_op = obs_end,
+					   .finish = obs_finish};
+	struct zf_scenario_result res;
+	zf_scenario_run(sc, NULL, &obs, &res);
+	hs.cov = saved;
+	return ctx.oracles;
+}
+
+/*
+ * ZF_FUZZ_DIFF=1 (planted-bug benchmarks): a finding counts only when the
+ * planted bugs cause it. The model is deterministic, so the same input is
+ * run once more with the bugs off; if that run reports the same oracle in
+ * the same function, the finding is one the unmodified model has (a known
+ * finding of its kernel version), not the planted bug.
+ */
+static bool planted_bug_finding(struct zf_scenario *sc, unsigned int walk,
+				const struct zf_finding *f)
+{
+	uint32_t bugs = sc->cfg.bugs;
+	bool caused = true;
+
+	sc->cfg.bugs &= ~hs.bugs;
+	struct zf_oracle_set *clean = run_with_oracles(sc, walk, false);
+	sc->cfg.bugs = bugs;
+	if (!clean)
+		return true;
+	for (size_t i = 0; i < zf_oracles_nr_findings(clean) && caused; i++) {
+		const struct zf_finding *g = zf_oracles_finding(clean, i);
+		if (!strcmp(g->oracle_id, f->oracle_id) &&
+		    !strcmp(g->func ? g->func : "", f->func ? f->func : ""))
+			caused = false;
+	}
+	zf_oracles_destroy(clean);
+	return caused;
+}
+
 int zf_fuzz_one(enum zf_target_kind kind, const uint8_t *data, size_t size)
 {
 	struct zf_scenario sc;
@@ -241,31 +359,29 @@ int zf_fuzz_one(enum zf_target_kind kind, const uint8_t *data, size_t size)
 	if (zf_decode(kind, data, size, &sc, &walk))
 		return 0;
 	sc.cfg.bugs |= hs.bugs;
+	if (hs.walk >= 0)
+		walk = (unsigned int)hs.walk;
 	if (hs.cov) {
 		hs.cov->inputs++;
 		count_gfp_classes(kind, &sc);
 	}
 
-	struct zf_oracle_options oo = {.enabled = hs.enabled, .walk_interval = walk};
-	struct run_ctx ctx = {.oracles = zf_oracles_create(&oo)};
-	if (!ctx.oracles) {
+	struct zf_oracle_set *o = run_with_oracles(&sc, walk, hs.cov != NULL);
+	if (!o) {
 		zf_scenario_free(&sc);
 		return 0;
 	}
-	struct zf_scenario_observer obs = {.priv = &ctx,
-					   .start = obs_start,
-					   .on_event = obs_event,
-					   .begin_op = obs_begin,
-					   .end_op = obs_end,
-					   .finish = obs_finish};
-	struct zf_scenario_result res;
-	zf_scenario_run(&sc, NULL, &obs, &res);
-	if (zf_oracles_nr_findings(ctx.oracles)) {
+	const struct zf_finding *f = first_new_finding(o);
+	if (hs.cov && !f && zf_oracles_nr_findings(o))
+		hs.cov->known_findings++;
+	if (f && hs.diff && hs.bugs && !planted_bug_finding(&sc, walk, f))
+		f = NULL; /* the model without the planted bugs finds it too: a known finding */
+	if (f) {
 		if (hs.cov)
 			hs.cov->findings++;
-		report_and_abort(zf_oracles_finding(ctx.oracles, 0), &sc);
+		report_and_abort(f, &sc);
 	}
-	zf_oracles_destroy(ctx.oracles);
+	zf_oracles_destroy(o);
 	zf_scenario_free(&sc);
 	return 0;
 }

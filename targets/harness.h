@@ -18,7 +18,13 @@
  *   zonefuzz: ASSERTION FAILED: <ORACLE_ID> in <model function>: <message>
  * then the decoded scenario tail and the zone state, and calls abort().
  * Environment (read once): ZF_BUGS=B11,B12 (planted bugs; never chosen by
- * the input), ZF_ORACLES=all|none|a,b, ZF_FUZZ_NO_ABORT=1 (report, don't abort).
+ * the input), ZF_ORACLES=all|none|a,b, ZF_FUZZ_NO_ABORT=1 (report, don't abort),
+ * ZF_FUZZ_IGNORE=ORACLE_ID[@function],... (known findings: neither stop the
+ * run nor abort; campaigns and benchmarks use it to look past them),
+ * ZF_FUZZ_WALK=N (oracle full walks every N operations instead of the
+ * input's interval; 0: only at the end), ZF_FUZZ_DIFF=1 (with ZF_BUGS: a
+ * finding counts only if the same input without the planted bugs does not
+ * report the same oracle in the same function; planted-bug benchmarks).
  */
 int zf_fuzz_one(enum zf_target_kind kind, const uint8_t *data, size_t size);
 
@@ -30,11 +36,15 @@ int zf_fuzz_one(enum zf_target_kind kind, const uint8_t *data, size_t size);
  */
 struct zf_fuzz_cov {
 	uint64_t inputs;
-	uint64_t findings; /* inputs with an oracle finding (ZF_FUZZ_NO_ABORT=1 runs) */
+	uint64_t findings;       /* inputs with an oracle finding (ZF_FUZZ_NO_ABORT=1 runs) */
+	uint64_t known_findings; /* inputs whose findings were all known (ZF_FUZZ_IGNORE) */
 	uint64_t labels[ZF_NR_LABELS];
 	uint64_t gotos[ZF_NR_GOTOS];
 	uint64_t gfp_classes[ZF_DEC_MAX_GFP_CLASSES]; /* decoded alloc ops per class index */
 };
+
+/* Replace the ZF_FUZZ_IGNORE list (same syntax; NULL or "": none). */
+void zf_fuzz_set_ignore(const char *list);
 
 /* Count into cov from now on (NULL: stop). Not thread-safe, like the engines. */
 void zf_fuzz_count_into(struct zf_fuzz_cov *cov);

@@ -194,6 +194,10 @@ struct zf_sc_op {
 		} range;
 		struct { /* offline_zone, online_zone */
 			int node, zone;
+			/* added by planted bugs (B3): online_zone "racing_free": a task that
+			 * allocates a page of the zone and frees it during zone_pcp_update() */
+			bool has_racing_free;
+			int racing_task; /* scenario task index */
 		} zone;
 		struct {
 			uint64_t pfn;
