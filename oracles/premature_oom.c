@@ -58,6 +58,18 @@ static bool judge_oom(struct zf_oracle_set *c, const struct zf_machine *m,
 		return false;
 	struct zf_task_info ti;
 	bool have_ti = zf_inspect_task(m, ci.task, &ti) == 0;
+	/*
+	 * A dying current is marked an OOM victim inside out_of_memory()
+	 * (task_will_free_mem, spec §5.9) before the model emits OOM_INVOKE; the
+	 * cpuset escape that mark opens (TIF_MEMDIE / tsk_is_oom_victim in
+	 * __cpuset_node_allowed) did not exist when the slow path decided to call
+	 * out_of_memory(), so the request is judged without it. (A victim marked
+	 * earlier allocates with reserves, which drop ALLOC_CPUSET anyway.)
+	 */
+	if (have_ti) {
+		ti.flags &= ~(uint32_t)ZF_TIF_MEMDIE;
+		ti.oom_victim = false;
+	}
 	int high = zf_o_gfp_zone(ci.gfp);
 	if (high < 0)
 		high = ci.high_zoneidx;
@@ -73,15 +85,32 @@ static bool judge_oom(struct zf_oracle_set *c, const struct zf_machine *m,
 	/* B5 / B4: the preferred zone must be in the current allowed set */
 	bool pref_ok = false;
 	int classzone = -1;
+	int in_nodemask = 0; /* zones of the zonelist with idx <= high in ac->nodemask */
+	int in_cpuset = 0;   /* ... and, ignoring the nodemask, allowed by the cpuset */
 	for (int i = 0; i < n && ids[i] >= 0; i++) {
 		int zid = ids[i];
-		if (zf_o_zone_idx(zid) > high || !in_mask(ci.nodemask, zf_o_zone_nid(zid)))
+		if (zf_o_zone_idx(zid) > high)
 			continue;
+		if (!cpuset ||
+		    zf_o_cpuset_node_allowed(m, have_ti ? &ti : NULL, ci.gfp, zf_o_zone_nid(zid)))
+			in_cpuset++;
+		if (!in_mask(ci.nodemask, zf_o_zone_nid(zid)))
+			continue;
+		in_nodemask++;
 		if (classzone < 0)
 			classzone = zf_o_zone_idx(zid); /* 4.12 ac_classzone_idx: the first one */
 		if (zid == ci.preferred_zone_id)
 			pref_ok = true;
 	}
+	/*
+	 * No zone of the (rebuilt) zonelist may serve the request at all: its
+	 * memory was hot-removed, or the nodemask names only memoryless nodes.
+	 * first_zones_zonelist() then rightly gives a NULL preferred zone and the
+	 * OOM, futile as it is, is not premature: nothing is free for this request
+	 * anywhere (an impossible __GFP_NOFAIL request reaches it in 4.12).
+	 */
+	if (!in_nodemask)
+		return false;
 	if (!pref_ok) {
 		found = true;
 		zf_oreport(
@@ -129,7 +158,13 @@ static bool judge_oom(struct zf_oracle_set *c, const struct zf_machine *m,
 			   (unsigned long long)zi.lowmem_reserve[classzone]);
 		return true;
 	}
-	if (!eligible) {
+	/*
+	 * B6 is a nodemask (MPOL_BIND) disjoint from the cpuset's mems. A cpuset
+	 * whose mems hold no memory for the request at all (its node's memory was
+	 * hot-removed) is not that race: 4.12's cpuset hotplug handler would have
+	 * moved the task to a cpuset with memory, which the model does not do.
+	 */
+	if (!eligible && ci.nodemask && in_cpuset) {
 		found = true;
 		zf_oreport(c, m, ev, -1,
 			   "OOM with an empty eligible zone set (nodemask 0x%x, cpuset mems 0x%x, "
