@@ -22,6 +22,12 @@
 #ifdef ZF_HAVE_REPORTS
 #include "zonefuzz/report.h"
 #endif
+#ifdef ZF_HAVE_CAMPAIGN
+#include "campaign.h"
+#endif
+#ifdef ZF_HAVE_STRESS_THREADS
+#include "zonefuzz/stress_threads.h"
+#endif
 
 #ifndef ZF_VERSION
 #define ZF_VERSION "0.0.0"
@@ -45,6 +51,11 @@ static void zf_cli_usage(FILE *f)
 	    "      --check                     exit 1 when an expectation fails or an operation errs\n"
 	    "      --from-zoneinfo FILE        build the machine from a captured /proc/zoneinfo (SCENARIO optional)\n"
 	    "      --buddyinfo FILE            ... and shape its free areas like a captured /proc/buddyinfo\n"
+	    "  fuzz --engine libfuzzer|afl --target T --jobs N --time D   a fuzzing campaign\n"
+	    "  coverage [--target T|all]     clang coverage of the corpus; unreached slow-path labels/gotos\n"
+	    "  decode|encode --target T FILE   fuzz input <-> readable scenario JSON\n"
+	    "  corpus regen                  regenerate the seed corpora from their JSON scenarios\n"
+	    "  stress --threads N --duration D   several threads on one machine, oracles at quiescent points\n"
 	    "  triage INPUT... [--out DIR]   reproduce, minimise, bucket findings; report.json/.sarif/.html\n"
 	    "  vm build|run|campaign|profiles  stress the real kernel in a QEMU guest (see `zonefuzz vm help`)\n"
 	    "  demo --out DIR                the main job: every embedded scenario, all oracles, DIR/report.json\n"
@@ -331,6 +342,22 @@ int main(int argc, char **argv)
 #ifdef ZF_HAVE_REPORTS
 	if (strcmp(cmd, "triage") == 0)
 		return zf_cmd_triage(argc - 1, argv + 1);
+#endif
+#ifdef ZF_HAVE_CAMPAIGN
+	if (strcmp(cmd, "fuzz") == 0)
+		return zf_cmd_fuzz(argc - 1, argv + 1);
+	if (strcmp(cmd, "coverage") == 0)
+		return zf_cmd_coverage(argc - 1, argv + 1);
+	if (strcmp(cmd, "decode") == 0)
+		return zf_cmd_decode(argc - 1, argv + 1);
+	if (strcmp(cmd, "encode") == 0)
+		return zf_cmd_encode(argc - 1, argv + 1);
+	if (strcmp(cmd, "corpus") == 0)
+		return zf_cmd_corpus(argc - 1, argv + 1);
+#endif
+#ifdef ZF_HAVE_STRESS_THREADS
+	if (strcmp(cmd, "stress") == 0)
+		return zf_cmd_stress(argc - 1, argv + 1);
 #endif
 	if (argc != 2)
 		return zf_cli_bad(cmd, "takes no arguments");
