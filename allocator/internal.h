@@ -101,12 +101,12 @@ enum { WMARK_MIN = 0, WMARK_LOW = 1, WMARK_HIGH = 2, NR_WMARK = 3 };
 #define MIGRATE_ISOLATE     ZF_MIGRATE_ISOLATE
 #define MIGRATE_TYPES       ZF_MIGRATE_TYPES
 
-#define ZONE_DMA     ZF_ZONE_DMA
-#define ZONE_DMA32   ZF_ZONE_DMA32
-#define ZONE_NORMAL  ZF_ZONE_NORMAL
-#define ZONE_MOVABLE ZF_ZONE_MOVABLE
-#define MAX_NR_ZONES ZF_MAX_NR_ZONES
-#define MAX_NUMNODES ZF_MAX_NUMNODES
+#define ZONE_DMA       ZF_ZONE_DMA
+#define ZONE_DMA32     ZF_ZONE_DMA32
+#define ZONE_NORMAL    ZF_ZONE_NORMAL
+#define ZONE_MOVABLE   ZF_ZONE_MOVABLE
+#define MAX_NR_ZONES   ZF_MAX_NR_ZONES
+#define MAX_NUMNODES   ZF_MAX_NUMNODES
 #define NR_ZONES_TOTAL (ZF_MAX_NUMNODES * ZF_MAX_NR_ZONES)
 
 #define PAGE_ALLOC_COSTLY_ORDER 3
@@ -124,23 +124,23 @@ enum { WMARK_MIN = 0, WMARK_LOW = 1, WMARK_HIGH = 2, NR_WMARK = 3 };
 #define OOM_SCORE_ADJ_MAX       1000
 
 /* Compaction results and priorities (spec §1.6) under kernel names. */
-#define COMPACT_NOT_SUITABLE_ZONE ZF_COMPACT_NOT_SUITABLE_ZONE
-#define COMPACT_SKIPPED           ZF_COMPACT_SKIPPED
-#define COMPACT_DEFERRED          ZF_COMPACT_DEFERRED
-#define COMPACT_INACTIVE          ZF_COMPACT_DEFERRED
-#define COMPACT_NO_SUITABLE_PAGE  ZF_COMPACT_NO_SUITABLE_PAGE
-#define COMPACT_CONTINUE          ZF_COMPACT_CONTINUE
-#define COMPACT_COMPLETE          ZF_COMPACT_COMPLETE
-#define COMPACT_PARTIAL_SKIPPED   ZF_COMPACT_PARTIAL_SKIPPED
-#define COMPACT_CONTENDED         ZF_COMPACT_CONTENDED
-#define COMPACT_SUCCESS           ZF_COMPACT_SUCCESS
-#define COMPACT_PRIO_SYNC_FULL    ZF_COMPACT_PRIO_SYNC_FULL
-#define COMPACT_PRIO_SYNC_LIGHT   ZF_COMPACT_PRIO_SYNC_LIGHT
-#define COMPACT_PRIO_ASYNC        ZF_COMPACT_PRIO_ASYNC
-#define MIN_COMPACT_PRIORITY      COMPACT_PRIO_SYNC_FULL
+#define COMPACT_NOT_SUITABLE_ZONE   ZF_COMPACT_NOT_SUITABLE_ZONE
+#define COMPACT_SKIPPED             ZF_COMPACT_SKIPPED
+#define COMPACT_DEFERRED            ZF_COMPACT_DEFERRED
+#define COMPACT_INACTIVE            ZF_COMPACT_DEFERRED
+#define COMPACT_NO_SUITABLE_PAGE    ZF_COMPACT_NO_SUITABLE_PAGE
+#define COMPACT_CONTINUE            ZF_COMPACT_CONTINUE
+#define COMPACT_COMPLETE            ZF_COMPACT_COMPLETE
+#define COMPACT_PARTIAL_SKIPPED     ZF_COMPACT_PARTIAL_SKIPPED
+#define COMPACT_CONTENDED           ZF_COMPACT_CONTENDED
+#define COMPACT_SUCCESS             ZF_COMPACT_SUCCESS
+#define COMPACT_PRIO_SYNC_FULL      ZF_COMPACT_PRIO_SYNC_FULL
+#define COMPACT_PRIO_SYNC_LIGHT     ZF_COMPACT_PRIO_SYNC_LIGHT
+#define COMPACT_PRIO_ASYNC          ZF_COMPACT_PRIO_ASYNC
+#define MIN_COMPACT_PRIORITY        COMPACT_PRIO_SYNC_FULL
 #define MIN_COMPACT_COSTLY_PRIORITY COMPACT_PRIO_SYNC_LIGHT
-#define DEF_COMPACT_PRIORITY      COMPACT_PRIO_SYNC_LIGHT
-#define INIT_COMPACT_PRIORITY     COMPACT_PRIO_ASYNC
+#define DEF_COMPACT_PRIORITY        COMPACT_PRIO_SYNC_LIGHT
+#define INIT_COMPACT_PRIORITY       COMPACT_PRIO_ASYNC
 typedef enum zf_compact_result compact_result_t;
 
 enum migrate_mode { MIGRATE_ASYNC, MIGRATE_SYNC_LIGHT, MIGRATE_SYNC };
@@ -250,9 +250,9 @@ enum zone_stat_item {
 
 struct zone {
 	/* identity */
-	int id;   /* node * MAX_NR_ZONES + idx */
+	int id; /* node * MAX_NR_ZONES + idx */
 	int node;
-	int idx;  /* zone_idx() */
+	int idx; /* zone_idx() */
 	const char *name;
 
 	/* geometry */
@@ -260,7 +260,8 @@ struct zone {
 	uint64_t spanned_pages;
 	uint64_t present_pages;
 	uint64_t managed_pages;
-	uint64_t pageblock_base; /* index of the first pageblock of this zone in m->pageblock_flags */
+	uint64_t
+	    pageblock_base; /* index of the first pageblock of this zone in m->pageblock_flags */
 
 	/* watermarks (spec §3) */
 	uint64_t watermark[NR_WMARK];
@@ -358,13 +359,13 @@ struct task_struct {
 	uint32_t mempolicy;        /* MPOL_BIND nodes, 0 none */
 	uint64_t rss[2];           /* MM_ANONPAGES, MM_FILEPAGES (LRU pages owned) */
 	uint64_t swapents;
-	uint64_t nr_ptes;          /* page-table pages charged to badness */
-	bool oom_victim;           /* signal->oom_mm set: tsk_is_oom_victim() */
+	uint64_t nr_ptes; /* page-table pages charged to badness */
+	bool oom_victim;  /* signal->oom_mm set: tsk_is_oom_victim() */
 	bool mmf_oom_skip;
 	bool reap_queued;
 	unsigned int reap_attempts;
-	uint64_t reap_at;          /* jiffies of the next oom_reaper attempt */
-	uint64_t exit_at;          /* jiffies when a killed task exits (if not STUCK) */
+	uint64_t reap_at; /* jiffies of the next oom_reaper attempt */
+	uint64_t exit_at; /* jiffies when a killed task exits (if not STUCK) */
 };
 
 /* ------------------------------------------------------------------ */
@@ -372,10 +373,10 @@ struct task_struct {
 /* bookkeeping behind zf_alloc_result and zf_inspect_alloc_ctx          */
 /* ------------------------------------------------------------------ */
 struct alloc_context {
-	int zonelist_nid;            /* ac->zonelist = &NODE_DATA(nid)->node_zonelists[which] */
-	int zonelist_which;          /* ZONELIST_FALLBACK / NOFALLBACK */
-	uint32_t nodemask;           /* 0: NULL */
-	int preferred_zoneref;       /* index into the zonelist's zoneref[], -1: NULL zone */
+	int zonelist_nid;      /* ac->zonelist = &NODE_DATA(nid)->node_zonelists[which] */
+	int zonelist_which;    /* ZONELIST_FALLBACK / NOFALLBACK */
+	uint32_t nodemask;     /* 0: NULL */
+	int preferred_zoneref; /* index into the zonelist's zoneref[], -1: NULL zone */
 	int migratetype;
 	int high_zoneidx;
 	bool spread_dirty_pages;
@@ -417,16 +418,17 @@ struct zf_cpu_ctx {
 /* ------------------------------------------------------------------ */
 struct zf_profile {
 	const char *name;
-	bool stall_warning;          /* 4.9..4.14: warn_alloc stall every 10s (removed 4.15) */
-	bool retry_mayfail;          /* 4.13: __GFP_REPEAT -> __GFP_RETRY_MAYFAIL semantics */
-	bool check_retry_cpuset;     /* 4.13: check_retry_cpuset() drops a stale mempolicy mask */
-	bool retry_nodemask_null;    /* 4.13: ignore-policies branch sets nodemask = NULL */
-	bool fallback_smallest;      /* 4.13: MOVABLE non-whole steals split the smallest block */
-	bool alloc_oom;              /* 4.14: ALLOC_OOM for OOM victims instead of NO_WATERMARKS */
-	bool pcp_count_clamp;        /* 5.9: free_pcppages_bulk count = min(pcp->count, count) */
-	bool zonelist_seq;           /* 6.1: zonelist_update_seq restart */
-	bool max_order_at_entry;     /* 4.20: order >= MAX_ORDER rejected at entry */
-	bool isolate_busy_if_isolated; /* 4.20: isolating an isolated block fails (no double count) */
+	bool stall_warning;       /* 4.9..4.14: warn_alloc stall every 10s (removed 4.15) */
+	bool retry_mayfail;       /* 4.13: __GFP_REPEAT -> __GFP_RETRY_MAYFAIL semantics */
+	bool check_retry_cpuset;  /* 4.13: check_retry_cpuset() drops a stale mempolicy mask */
+	bool retry_nodemask_null; /* 4.13: ignore-policies branch sets nodemask = NULL */
+	bool fallback_smallest;   /* 4.13: MOVABLE non-whole steals split the smallest block */
+	bool alloc_oom;           /* 4.14: ALLOC_OOM for OOM victims instead of NO_WATERMARKS */
+	bool pcp_count_clamp;     /* 5.9: free_pcppages_bulk count = min(pcp->count, count) */
+	bool zonelist_seq;        /* 6.1: zonelist_update_seq restart */
+	bool max_order_at_entry;  /* 4.20: order >= MAX_ORDER rejected at entry */
+	bool isolate_busy_if_isolated; /* 4.20: isolating an isolated block fails (no double count)
+					*/
 };
 
 /* ------------------------------------------------------------------ */
@@ -438,13 +440,13 @@ struct zf_machine {
 	unsigned int max_order;       /* MAX_ORDER */
 	unsigned int pageblock_order; /* pageblock_order */
 	uint64_t pageblock_nr_pages;
-	uint64_t nr_pages;            /* pfn space */
+	uint64_t nr_pages; /* pfn space */
 	uint64_t nr_pageblocks;
 	bool threaded;
 
 	/* memory */
-	struct page *pages;           /* [nr_pages] */
-	uint8_t *pageblock_flags;     /* [nr_pageblocks] */
+	struct page *pages;       /* [nr_pages] */
+	uint8_t *pageblock_flags; /* [nr_pageblocks] */
 
 	struct pglist_data nodes[MAX_NUMNODES];
 	unsigned int nr_nodes;
@@ -923,17 +925,17 @@ static inline ZF_DATA_RACE struct page page_racy(const struct page *p)
 void __zf_emit(struct zf_machine *m, enum zf_event_type type, unsigned int label, int zone_id,
 	       uint64_t pfn, unsigned int order, int64_t a, int64_t b, int64_t c, const char *func,
 	       const char *file, int line);
-#define zf_trace(m, type, zid, pfn, order, a, b, c)                                            \
-	do {                                                                                    \
-		if ((m)->hooks.on_event)                                                        \
-			__zf_emit((m), (type), 0, (zid), (pfn), (order), (a), (b), (c), __func__, \
-				  __FILE__, __LINE__);                                           \
+#define zf_trace(m, type, zid, pfn, order, a, b, c)                                                \
+	do {                                                                                       \
+		if ((m)->hooks.on_event)                                                           \
+			__zf_emit((m), (type), 0, (zid), (pfn), (order), (a), (b), (c), __func__,  \
+				  __FILE__, __LINE__);                                             \
 	} while (0)
-#define zf_trace_label(m, type, label, a, b)                                                   \
-	do {                                                                                    \
-		if ((m)->hooks.on_event)                                                        \
+#define zf_trace_label(m, type, label, a, b)                                                       \
+	do {                                                                                       \
+		if ((m)->hooks.on_event)                                                           \
 			__zf_emit((m), (type), (label), -1, ZF_NO_PAGE, 0, (a), (b), 0, __func__,  \
-				  __FILE__, __LINE__);                                           \
+				  __FILE__, __LINE__);                                             \
 	} while (0)
 
 /* ------------------------------------------------------------------ */
@@ -990,15 +992,15 @@ bool page_is_buddy(struct zf_machine *m, uint64_t pfn, uint64_t buddy_pfn, unsig
 /* add/remove a free block on free_area[order].free_list[mt] (sets/clears PG_buddy, nr_free) */
 void add_to_free_area(struct zf_machine *m, struct zone *z, uint64_t pfn, unsigned int order,
 		      int mt);
-void add_to_free_area_tail(struct zf_machine *m, struct zone *z, uint64_t pfn,
-			   unsigned int order, int mt);
+void add_to_free_area_tail(struct zf_machine *m, struct zone *z, uint64_t pfn, unsigned int order,
+			   int mt);
 void del_from_free_area(struct zf_machine *m, struct zone *z, uint64_t pfn, unsigned int order);
 void __free_one_page(struct zf_machine *m, uint64_t pfn, struct zone *z, unsigned int order,
 		     int migratetype);
 void free_one_page(struct zf_machine *m, struct zone *z, uint64_t pfn, unsigned int order,
 		   int migratetype);
-void expand(struct zf_machine *m, struct zone *z, uint64_t pfn, unsigned int low,
-	    unsigned int high, int migratetype);
+void expand(struct zf_machine *m, struct zone *z, uint64_t pfn, unsigned int low, unsigned int high,
+	    int migratetype);
 uint64_t __rmqueue_smallest(struct zf_machine *m, struct zone *z, unsigned int order,
 			    int migratetype); /* pfn or ZF_NO_PAGE */
 uint64_t __rmqueue(struct zf_machine *m, struct zone *z, unsigned int order, int migratetype);
@@ -1061,8 +1063,7 @@ void zone_pcp_update(struct zf_machine *m, struct zone *z, const struct pcp_raci
 void zone_pcp_init(struct zf_machine *m, struct zone *z);
 int rmqueue_bulk(struct zf_machine *m, struct zone *z, unsigned int order, int count,
 		 struct zf_list *list, int migratetype, bool cold, unsigned int cpu);
-void free_pcppages_bulk(struct zf_machine *m, struct zone *z, int count,
-			struct per_cpu_pages *pcp);
+void free_pcppages_bulk(struct zf_machine *m, struct zone *z, int count, struct per_cpu_pages *pcp);
 void free_hot_cold_page(struct zf_machine *m, uint64_t pfn, bool cold);
 void drain_pages_zone(struct zf_machine *m, unsigned int cpu, struct zone *z);
 void drain_local_pages(struct zf_machine *m, struct zone *z);
@@ -1093,8 +1094,8 @@ bool zone_watermark_ok(struct zone *z, unsigned int order, uint64_t mark, int cl
 		       uint32_t alloc_flags, unsigned int max_order);
 bool zone_watermark_fast(struct zone *z, unsigned int order, uint64_t mark, int classzone_idx,
 			 uint32_t alloc_flags, unsigned int max_order);
-bool zone_watermark_ok_safe(struct zone *z, unsigned int order, uint64_t mark,
-			    int classzone_idx, unsigned int max_order);
+bool zone_watermark_ok_safe(struct zone *z, unsigned int order, uint64_t mark, int classzone_idx,
+			    unsigned int max_order);
 
 /* ------------------------------------------------------------------ */
 /* page_alloc.c: fast path (spec §4.1-4.3)                              */
@@ -1140,11 +1141,11 @@ uint64_t __alloc_pages_direct_compact(struct zf_machine *m, gfp_t gfp_mask, unsi
 				      uint32_t alloc_flags, const struct alloc_context *ac,
 				      int prio, compact_result_t *compact_result);
 bool should_reclaim_retry(struct zf_machine *m, gfp_t gfp_mask, unsigned int order,
-			  const struct alloc_context *ac, uint32_t alloc_flags, bool did_some_progress,
-			  unsigned int *no_progress_loops);
+			  const struct alloc_context *ac, uint32_t alloc_flags,
+			  bool did_some_progress, unsigned int *no_progress_loops);
 bool should_compact_retry(struct zf_machine *m, const struct alloc_context *ac, int order,
-			  uint32_t alloc_flags, compact_result_t compact_result, int *compact_priority,
-			  unsigned int *compaction_retries);
+			  uint32_t alloc_flags, compact_result_t compact_result,
+			  int *compact_priority, unsigned int *compaction_retries);
 uint64_t __alloc_pages_cpuset_fallback(struct zf_machine *m, gfp_t gfp_mask, unsigned int order,
 				       uint32_t alloc_flags, const struct alloc_context *ac);
 uint64_t __alloc_pages_may_oom(struct zf_machine *m, gfp_t gfp_mask, unsigned int order,
@@ -1184,7 +1185,8 @@ bool throttle_direct_reclaim(struct zf_machine *m, gfp_t gfp_mask, const struct 
 bool allow_direct_reclaim(struct zf_machine *m, struct pglist_data *pgdat);
 bool shrink_node(struct zf_machine *m, struct pglist_data *pgdat, struct scan_control *sc);
 bool compaction_ready(struct zf_machine *m, struct zone *z, struct scan_control *sc);
-/* added by reclaim: kswapd's anon aging (balance_pgdat), lives in vmscan.c with shrink_active_list */
+/* added by reclaim: kswapd's anon aging (balance_pgdat), lives in vmscan.c with shrink_active_list
+ */
 void age_active_anon(struct zf_machine *m, struct pglist_data *pgdat, struct scan_control *sc);
 void writeback_complete_due(struct zf_machine *m); /* end_page_writeback for pages whose IO ended */
 /* added by threads: take a free swap slot (false: none left); atomic in a threaded machine */
@@ -1194,12 +1196,10 @@ bool get_swap_page(struct zf_machine *m);
 /* kswapd.c (spec §7.1)                                                 */
 /* ------------------------------------------------------------------ */
 void wakeup_kswapd(struct zf_machine *m, struct zone *z, unsigned int order, int classzone_idx);
-bool pgdat_balanced(struct zf_machine *m, struct pglist_data *pgdat, int order,
-		    int classzone_idx);
+bool pgdat_balanced(struct zf_machine *m, struct pglist_data *pgdat, int order, int classzone_idx);
 bool prepare_kswapd_sleep(struct zf_machine *m, struct pglist_data *pgdat, int order,
 			  int classzone_idx);
-int balance_pgdat(struct zf_machine *m, struct pglist_data *pgdat, int order,
-		  int classzone_idx);
+int balance_pgdat(struct zf_machine *m, struct pglist_data *pgdat, int order, int classzone_idx);
 void kswapd_run_once(struct zf_machine *m, struct pglist_data *pgdat); /* one woken cycle */
 
 /* ------------------------------------------------------------------ */
@@ -1248,7 +1248,7 @@ struct oom_control {
 	const struct alloc_context *ac; /* zonelist + nodemask of the failing allocation */
 	gfp_t gfp_mask;
 	int order;
-	int chosen;          /* task id, -1 none, -2 abort (existing victim) */
+	int chosen; /* task id, -1 none, -2 abort (existing victim) */
 	uint64_t chosen_points;
 	uint64_t totalpages;
 };
@@ -1284,7 +1284,7 @@ bool cpuset_zone_allowed(struct zf_machine *m, const struct zone *z, gfp_t gfp_m
 unsigned int read_mems_allowed_begin(struct zf_machine *m);
 bool read_mems_allowed_retry(struct zf_machine *m, unsigned int seq);
 bool check_retry_cpuset(struct zf_machine *m, unsigned int cpuset_mems_cookie,
-			struct alloc_context *ac); /* 4.13+ */
+			struct alloc_context *ac);       /* 4.13+ */
 uint32_t node_states_memory(const struct zf_machine *m); /* nodes with memory */
 /* added by oom/cpuset: the MPOL_BIND nodemask an allocation of current gets (0 = NULL), as
  * alloc_pages_current() -> policy_nodemask() computes it; for page_alloc.c */

@@ -128,8 +128,8 @@ static double bench_baseline(uint64_t npages, uint64_t ops)
 
 static double bench_pcp(struct zf_machine *m, uint64_t ops)
 {
-	struct zf_alloc_request req = {.task = 0, .gfp = ZF_GFP_KERNEL, .order = 0,
-				       .preferred_nid = -1};
+	struct zf_alloc_request req = {
+	    .task = 0, .gfp = ZF_GFP_KERNEL, .order = 0, .preferred_nid = -1};
 	struct zf_alloc_result res;
 	double t0 = now_sec();
 	for (uint64_t i = 0; i < ops; i++) {
@@ -192,8 +192,8 @@ static double bench_pressure(struct zf_machine *m, uint64_t ops, double *slow_fr
 {
 	struct zf_task_config tc = {.name = "bench", .cpu = 0, .oom_score_adj = 0};
 	int t = zf_task_create(m, &tc);
-	struct zf_alloc_request req = {.task = t, .gfp = ZF_GFP_KERNEL, .order = 0,
-				       .preferred_nid = -1};
+	struct zf_alloc_request req = {
+	    .task = t, .gfp = ZF_GFP_KERNEL, .order = 0, .preferred_nid = -1};
 	struct zf_alloc_result res;
 	struct zf_geometry g;
 	uint64_t slow = 0, done = 0;
@@ -242,7 +242,8 @@ int main(int argc, char **argv)
 			while (*s && nsizes < 8) {
 				unsigned long v = strtoul(s, &end, 10);
 				if (end == s || v < 12 || v > 26) {
-					fprintf(stderr, "zf-bench-model: --sizes: 12..26 expected\n");
+					fprintf(stderr,
+						"zf-bench-model: --sizes: 12..26 expected\n");
 					return 2;
 				}
 				sizes[nsizes++] = (unsigned int)v;
@@ -254,7 +255,8 @@ int main(int argc, char **argv)
 			char *end;
 			ops = strtoull(optarg, &end, 10);
 			if (*end || ops == 0) {
-				fprintf(stderr, "zf-bench-model: --ops: a positive integer expected\n");
+				fprintf(stderr,
+					"zf-bench-model: --ops: a positive integer expected\n");
 				return 2;
 			}
 			break;
@@ -291,15 +293,17 @@ int main(int argc, char **argv)
 		double pcp = bench_pcp(m, ops);
 		double mixed = bench_mixed(m, ops / 4);
 		double press = bench_pressure(m, ops / 20 ? ops / 20 : 1, &slow_frac);
-		printf("2^%-6u %10.3f %10.2f %10.2f %10.2f %12.2f %10.2f %10.2f %8.1f%%\n", sizes[i],
-		       init_s, bpp, base, pcp, pcp / base, mixed, press, slow_frac * 100.0);
+		printf("2^%-6u %10.3f %10.2f %10.2f %10.2f %12.2f %10.2f %10.2f %8.1f%%\n",
+		       sizes[i], init_s, bpp, base, pcp, pcp / base, mixed, press,
+		       slow_frac * 100.0);
 		if (jf)
-			fprintf(jf,
-				"  {\"log2_pages\": %u, \"init_s\": %.4f, \"bytes_per_page\": %.2f, "
-				"\"baseline_ns\": %.2f, \"pcp_pair_ns\": %.2f, \"mixed_ns\": %.2f, "
-				"\"pressure_ns\": %.2f, \"pressure_slowpath_fraction\": %.3f}%s\n",
-				sizes[i], init_s, bpp, base, pcp, mixed, press, slow_frac,
-				i + 1 < nsizes ? "," : "");
+			fprintf(
+			    jf,
+			    "  {\"log2_pages\": %u, \"init_s\": %.4f, \"bytes_per_page\": %.2f, "
+			    "\"baseline_ns\": %.2f, \"pcp_pair_ns\": %.2f, \"mixed_ns\": %.2f, "
+			    "\"pressure_ns\": %.2f, \"pressure_slowpath_fraction\": %.3f}%s\n",
+			    sizes[i], init_s, bpp, base, pcp, mixed, press, slow_frac,
+			    i + 1 < nsizes ? "," : "");
 		zf_machine_destroy(m);
 	}
 	if (jf) {

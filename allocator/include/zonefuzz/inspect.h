@@ -22,8 +22,8 @@ enum zf_migratetype {
 	ZF_MIGRATE_ISOLATE = 5,
 	ZF_MIGRATE_TYPES = 6,
 };
-const char *zf_migratetype_name(int mt);  /* "Unmovable", ... as /proc/pagetypeinfo */
-char zf_migratetype_letter(int mt);       /* U M E H C I as in show_free_areas */
+const char *zf_migratetype_name(int mt); /* "Unmovable", ... as /proc/pagetypeinfo */
+char zf_migratetype_letter(int mt);      /* U M E H C I as in show_free_areas */
 
 /* Page flags as the model keeps them (uint16 per pfn). */
 #define ZF_PG_BUDDY     0x0001u /* head of a free buddy block; order = block order */
@@ -46,32 +46,32 @@ struct zf_geometry {
 	unsigned int nr_cpus;
 	unsigned int max_order;
 	unsigned int pageblock_order;
-	uint64_t nr_pages;      /* pfns 0 .. nr_pages-1 */
+	uint64_t nr_pages; /* pfns 0 .. nr_pages-1 */
 	uint64_t swap_pages;
 	enum zf_profile_id profile;
 	uint32_t bugs;
 };
 
 struct zf_zone_info {
-	int id;                 /* nid * ZF_MAX_NR_ZONES + idx */
+	int id; /* nid * ZF_MAX_NR_ZONES + idx */
 	int nid;
-	int idx;                /* enum zf_zone_type */
-	const char *name;       /* "DMA", "DMA32", "Normal", "Movable" */
-	bool populated;         /* managed_pages > 0 */
+	int idx;          /* enum zf_zone_type */
+	const char *name; /* "DMA", "DMA32", "Normal", "Movable" */
+	bool populated;   /* managed_pages > 0 */
 	uint64_t start_pfn, spanned_pages, present_pages, managed_pages;
-	uint64_t wmark[3];      /* min, low, high */
+	uint64_t wmark[3]; /* min, low, high */
 	uint64_t lowmem_reserve[ZF_MAX_NR_ZONES];
-	int64_t nr_free_pages;  /* vmstat NR_FREE_PAGES */
-	int64_t nr_free_cma;    /* vmstat NR_FREE_CMA_PAGES */
-	uint64_t nr_free[ZF_MAX_ORDER_MAX];   /* free_area[o].nr_free (blocks) */
+	int64_t nr_free_pages;              /* vmstat NR_FREE_PAGES */
+	int64_t nr_free_cma;                /* vmstat NR_FREE_CMA_PAGES */
+	uint64_t nr_free[ZF_MAX_ORDER_MAX]; /* free_area[o].nr_free (blocks) */
 	uint64_t nr_reserved_highatomic;
 	uint64_t nr_isolate_pageblock;
-	uint64_t lru[4];        /* inactive_anon, active_anon, inactive_file, active_file */
-	uint64_t nr_dirty, nr_writeback;      /* NR_ZONE_WRITE_PENDING = sum */
-	uint64_t nr_isolated;   /* pages isolated by compaction right now */
-	uint64_t nr_allocated;  /* pages handed out (including LRU pages) */
-	uint64_t nr_pcp;        /* pages on all cpus' pcp lists */
-	uint64_t nr_poisoned;   /* taken off by hwpoison */
+	uint64_t lru[4]; /* inactive_anon, active_anon, inactive_file, active_file */
+	uint64_t nr_dirty, nr_writeback; /* NR_ZONE_WRITE_PENDING = sum */
+	uint64_t nr_isolated;            /* pages isolated by compaction right now */
+	uint64_t nr_allocated;           /* pages handed out (including LRU pages) */
+	uint64_t nr_pcp;                 /* pages on all cpus' pcp lists */
+	uint64_t nr_poisoned;            /* taken off by hwpoison */
 	uint64_t nr_offline;
 	/* compaction */
 	unsigned int compact_considered, compact_defer_shift, compact_order_failed;
@@ -84,13 +84,13 @@ struct zf_node_info {
 	int nid;
 	unsigned int kswapd_failures;
 	unsigned int kswapd_order;
-	int kswapd_classzone_idx;  /* ZF_MAX_NR_ZONES: unset */
-	bool kswapd_sleeping;      /* waiting on kswapd_wait */
-	bool kswapd_woken;         /* wakeup pending */
+	int kswapd_classzone_idx; /* ZF_MAX_NR_ZONES: unset */
+	bool kswapd_sleeping;     /* waiting on kswapd_wait */
+	bool kswapd_woken;        /* wakeup pending */
 	unsigned int kcompactd_max_order;
 	int kcompactd_classzone_idx;
 	bool kcompactd_woken;
-	uint32_t zonelist_seq;     /* bumps on rebuild */
+	uint32_t zonelist_seq; /* bumps on rebuild */
 };
 
 struct zf_pcp_info {
@@ -102,14 +102,14 @@ struct zf_pcp_info {
 
 struct zf_page_info {
 	uint64_t pfn;
-	uint16_t flags;       /* ZF_PG_* */
-	uint8_t order;        /* buddy order (BUDDY) or allocation order (HEAD) */
-	uint8_t migratetype;  /* cached type (pcp / alloc) */
-	int16_t owner;        /* task, -1 none */
+	uint16_t flags;      /* ZF_PG_* */
+	uint8_t order;       /* buddy order (BUDDY) or allocation order (HEAD) */
+	uint8_t migratetype; /* cached type (pcp / alloc) */
+	int16_t owner;       /* task, -1 none */
 	int zone_id;
-	int pageblock_mt;     /* get_pageblock_migratetype */
-	bool pageblock_skip;  /* PB_migrate_skip */
-	int pcp_cpu;          /* on which cpu's list, -1 */
+	int pageblock_mt;    /* get_pageblock_migratetype */
+	bool pageblock_skip; /* PB_migrate_skip */
+	int pcp_cpu;         /* on which cpu's list, -1 */
 };
 
 struct zf_task_info {
@@ -123,7 +123,7 @@ struct zf_task_info {
 	uint32_t mems_seq;
 	uint32_t mempolicy_nodes;
 	uint64_t rss_anon, rss_file, swapents;
-	bool oom_victim;         /* tsk_is_oom_victim */
+	bool oom_victim; /* tsk_is_oom_victim */
 	bool mmf_oom_skip;
 	unsigned int reap_attempts;
 };
@@ -162,14 +162,14 @@ int zf_inspect_zonelist(const struct zf_machine *m, int nid, bool nofallback, in
 struct zf_alloc_ctx_info {
 	bool active;
 	int task;
-	zf_gfp_t gfp;             /* gfp_mask as the slow path sees it */
+	zf_gfp_t gfp; /* gfp_mask as the slow path sees it */
 	unsigned int order;
 	int high_zoneidx;
 	int migratetype;
-	uint32_t nodemask;        /* 0 = NULL */
-	int preferred_zone_id;    /* -1 if NULL */
+	uint32_t nodemask;     /* 0 = NULL */
+	int preferred_zone_id; /* -1 if NULL */
 	int classzone_idx;
-	uint32_t alloc_flags;     /* current alloc_flags */
+	uint32_t alloc_flags; /* current alloc_flags */
 	unsigned int retries;
 	unsigned int no_progress_loops;
 	unsigned int compaction_retries;
@@ -180,21 +180,22 @@ void zf_inspect_alloc_ctx(const struct zf_machine *m, struct zf_alloc_ctx_info *
 
 /* Watermark helpers exposed for oracles (pure functions of the state). */
 bool zf_zone_watermark_ok(const struct zf_machine *m, int zone_id, unsigned int order,
-			  uint64_t mark, int classzone_idx, uint32_t alloc_flags, int64_t free_pages);
+			  uint64_t mark, int classzone_idx, uint32_t alloc_flags,
+			  int64_t free_pages);
 int zf_gfp_zone(zf_gfp_t gfp);
 int zf_gfp_migratetype(const struct zf_machine *m, zf_gfp_t gfp);
 uint64_t zf_zone_reclaimable_pages(const struct zf_machine *m, int zone_id);
 
 /* ALLOC_* flags (spec §1.5), exposed for oracles. */
-#define ZF_ALLOC_WMARK_MIN      0x00u
-#define ZF_ALLOC_WMARK_LOW      0x01u
-#define ZF_ALLOC_WMARK_HIGH     0x02u
-#define ZF_ALLOC_NO_WATERMARKS  0x04u
-#define ZF_ALLOC_WMARK_MASK     0x03u
-#define ZF_ALLOC_OOM            0x08u /* 4.14+ */
-#define ZF_ALLOC_HARDER         0x10u
-#define ZF_ALLOC_HIGH           0x20u
-#define ZF_ALLOC_CPUSET         0x40u
-#define ZF_ALLOC_CMA            0x80u
+#define ZF_ALLOC_WMARK_MIN     0x00u
+#define ZF_ALLOC_WMARK_LOW     0x01u
+#define ZF_ALLOC_WMARK_HIGH    0x02u
+#define ZF_ALLOC_NO_WATERMARKS 0x04u
+#define ZF_ALLOC_WMARK_MASK    0x03u
+#define ZF_ALLOC_OOM           0x08u /* 4.14+ */
+#define ZF_ALLOC_HARDER        0x10u
+#define ZF_ALLOC_HIGH          0x20u
+#define ZF_ALLOC_CPUSET        0x40u
+#define ZF_ALLOC_CMA           0x80u
 
 #endif /* ZONEFUZZ_INSPECT_H */

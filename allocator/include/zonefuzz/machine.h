@@ -17,13 +17,13 @@
 
 #include "zonefuzz/gfp.h"
 
-#define ZF_MAX_NUMNODES   4
-#define ZF_MAX_NR_ZONES   4 /* DMA, DMA32, NORMAL, MOVABLE (x86-64, no HIGHMEM) */
-#define ZF_MAX_ORDER_MAX  11
-#define ZF_MAX_CPUS       16
-#define ZF_MAX_TASKS      64
-#define ZF_NO_PAGE        UINT64_MAX
-#define ZF_NO_TASK        (-1)
+#define ZF_MAX_NUMNODES    4
+#define ZF_MAX_NR_ZONES    4 /* DMA, DMA32, NORMAL, MOVABLE (x86-64, no HIGHMEM) */
+#define ZF_MAX_ORDER_MAX   11
+#define ZF_MAX_CPUS        16
+#define ZF_MAX_TASKS       64
+#define ZF_NO_PAGE         UINT64_MAX
+#define ZF_NO_TASK         (-1)
 #define ZF_MAX_COMPACT_LOG 16 /* compact results kept per allocation */
 
 enum zf_zone_type {
@@ -61,27 +61,30 @@ enum zf_bug {
 
 struct zf_config {
 	enum zf_profile_id profile;
-	unsigned int nr_nodes;                        /* 1..4 */
+	unsigned int nr_nodes;                              /* 1..4 */
 	uint8_t distance[ZF_MAX_NUMNODES][ZF_MAX_NUMNODES]; /* 0: default 10 local / 20 remote */
-	uint64_t zone_pages[ZF_MAX_NUMNODES][ZF_MAX_NR_ZONES]; /* present=managed pages; 0 = absent */
-	uint64_t reserved_pages[ZF_MAX_NUMNODES][ZF_MAX_NR_ZONES]; /* memblock-reserved, not managed */
-	uint64_t cma_pages[ZF_MAX_NUMNODES]; /* CMA pageblocks at the end of the highest non-movable zone */
+	uint64_t zone_pages[ZF_MAX_NUMNODES]
+			   [ZF_MAX_NR_ZONES]; /* present=managed pages; 0 = absent */
+	uint64_t reserved_pages[ZF_MAX_NUMNODES]
+			       [ZF_MAX_NR_ZONES]; /* memblock-reserved, not managed */
+	uint64_t cma_pages[ZF_MAX_NUMNODES]; /* CMA pageblocks at the end of the highest non-movable
+						zone */
 	unsigned int nr_cpus;                /* 1..16, spread round robin over nodes */
 	unsigned int max_order;              /* MAX_ORDER, 2..11, default 11 */
 	unsigned int pageblock_order;        /* < max_order, default 9 (or max_order-1) */
 	uint64_t swap_pages;
-	long min_free_kbytes;       /* < 0: kernel default formula */
-	unsigned int watermark_scale_factor; /* 0: default 10 */
+	long min_free_kbytes;                               /* < 0: kernel default formula */
+	unsigned int watermark_scale_factor;                /* 0: default 10 */
 	unsigned int lowmem_reserve_ratio[ZF_MAX_NR_ZONES]; /* 0: defaults 256,256,32,(32) */
-	unsigned int percpu_pagelist_fraction; /* 0: default batch/high formula */
-	bool threaded;              /* real locks (stress); false: locks compiled to nothing */
-	bool mobility_disabled;     /* page_group_by_mobility_disabled */
-	bool cpusets_enabled;       /* cpusets_enabled(): default true */
+	unsigned int percpu_pagelist_fraction;              /* 0: default batch/high formula */
+	bool threaded;          /* real locks (stress); false: locks compiled to nothing */
+	bool mobility_disabled; /* page_group_by_mobility_disabled */
+	bool cpusets_enabled;   /* cpusets_enabled(): default true */
 	bool oom_kill_allocating_task;
-	bool suspended_storage;     /* pm_suspended_storage() */
-	uint64_t seed;              /* PRNG seed */
-	uint32_t bugs;              /* enum zf_bug bitmask */
-	uint32_t max_retries;       /* watchdog: retry: re-entries before abort (0: 10000) */
+	bool suspended_storage; /* pm_suspended_storage() */
+	uint64_t seed;          /* PRNG seed */
+	uint32_t bugs;          /* enum zf_bug bitmask */
+	uint32_t max_retries;   /* watchdog: retry: re-entries before abort (0: 10000) */
 };
 
 /* Fill cfg with a tiny default geometry: 1 node, DMA 1024 + DMA32 3072 + NORMAL 4096 pages. */
@@ -107,19 +110,19 @@ const char *zf_bug_description(uint32_t bug); /* one line */
 int zf_bug_parse(const char *name, uint32_t *out);
 
 /* ---- tasks ---- */
-#define ZF_PF_MEMALLOC     0x1u   /* PF_MEMALLOC */
-#define ZF_PF_DUMPCORE     0x2u   /* PF_DUMPCORE */
-#define ZF_PF_MEMALLOC_NOIO 0x4u  /* memalloc_noio_save() scope */
-#define ZF_PF_MEMALLOC_NOFS 0x8u  /* memalloc_nofs_save() scope */
-#define ZF_PF_KTHREAD      0x10u
-#define ZF_PF_WQ_WORKER    0x20u
-#define ZF_PF_EXITING      0x40u
-#define ZF_TIF_MEMDIE      0x100u /* thread flag, kept in the same word */
-#define ZF_TASK_FATAL_SIGNAL 0x200u /* SIGKILL pending */
-#define ZF_TASK_RT         0x400u /* rt_task() */
-#define ZF_TASK_UNKILLABLE 0x800u /* OOM_SCORE_ADJ_MIN or kthread: never selected */
-#define ZF_TASK_STUCK      0x1000u /* victim cannot exit (holds a lock the allocator waits on) */
-#define ZF_TASK_MMAP_LOCKED 0x2000u /* oom_reaper cannot take mmap_sem */
+#define ZF_PF_MEMALLOC       0x1u /* PF_MEMALLOC */
+#define ZF_PF_DUMPCORE       0x2u /* PF_DUMPCORE */
+#define ZF_PF_MEMALLOC_NOIO  0x4u /* memalloc_noio_save() scope */
+#define ZF_PF_MEMALLOC_NOFS  0x8u /* memalloc_nofs_save() scope */
+#define ZF_PF_KTHREAD        0x10u
+#define ZF_PF_WQ_WORKER      0x20u
+#define ZF_PF_EXITING        0x40u
+#define ZF_TIF_MEMDIE        0x100u  /* thread flag, kept in the same word */
+#define ZF_TASK_FATAL_SIGNAL 0x200u  /* SIGKILL pending */
+#define ZF_TASK_RT           0x400u  /* rt_task() */
+#define ZF_TASK_UNKILLABLE   0x800u  /* OOM_SCORE_ADJ_MIN or kthread: never selected */
+#define ZF_TASK_STUCK        0x1000u /* victim cannot exit (holds a lock the allocator waits on) */
+#define ZF_TASK_MMAP_LOCKED  0x2000u /* oom_reaper cannot take mmap_sem */
 #define ZF_TASK_IN_INTERRUPT 0x4000u /* allocations run in interrupt context */
 
 struct zf_task_config {
@@ -144,37 +147,38 @@ int zf_task_kill(struct zf_machine *m, int task);
 
 /* ---- allocation ---- */
 struct zf_alloc_request {
-	int task;           /* current */
+	int task; /* current */
 	zf_gfp_t gfp;
 	unsigned int order;
-	int preferred_nid;  /* -1: the task's CPU's node */
-	uint32_t nodemask;  /* explicit nodemask (alloc_pages_nodemask); 0 = NULL */
+	int preferred_nid; /* -1: the task's CPU's node */
+	uint32_t nodemask; /* explicit nodemask (alloc_pages_nodemask); 0 = NULL */
 };
 
 enum zf_alloc_status {
 	ZF_ALLOC_OK = 0,
-	ZF_ALLOC_FAIL,      /* returned NULL */
-	ZF_ALLOC_ABORTED,   /* watchdog stopped a looping allocation (a finding, not a kernel outcome) */
+	ZF_ALLOC_FAIL,    /* returned NULL */
+	ZF_ALLOC_ABORTED, /* watchdog stopped a looping allocation (a finding, not a kernel outcome)
+			   */
 };
 
 struct zf_alloc_result {
 	enum zf_alloc_status status;
-	uint64_t pfn;         /* ZF_NO_PAGE on failure */
-	int zone_id;          /* node * ZF_MAX_NR_ZONES + zone idx, -1 on failure */
+	uint64_t pfn; /* ZF_NO_PAGE on failure */
+	int zone_id;  /* node * ZF_MAX_NR_ZONES + zone idx, -1 on failure */
 	bool slowpath;
-	unsigned int retries;               /* times retry: was re-entered via goto */
-	unsigned int retry_cpuset;          /* times retry_cpuset: was re-entered via goto */
-	unsigned int direct_reclaim_calls;  /* __alloc_pages_direct_reclaim calls */
-	unsigned int direct_compact_calls;  /* try_to_compact_pages calls (order > 0) */
+	unsigned int retries;              /* times retry: was re-entered via goto */
+	unsigned int retry_cpuset;         /* times retry_cpuset: was re-entered via goto */
+	unsigned int direct_reclaim_calls; /* __alloc_pages_direct_reclaim calls */
+	unsigned int direct_compact_calls; /* try_to_compact_pages calls (order > 0) */
 	unsigned int nr_compact_results;
 	uint8_t compact_results[ZF_MAX_COMPACT_LOG]; /* enum zf_compact_result, in order */
-	unsigned int oom_invoked;           /* out_of_memory() calls */
-	int oom_killed;                     /* first task killed, ZF_NO_TASK if none */
-	unsigned int nofail_loops;          /* nopage -> retry for __GFP_NOFAIL */
+	unsigned int oom_invoked;                    /* out_of_memory() calls */
+	int oom_killed;                              /* first task killed, ZF_NO_TASK if none */
+	unsigned int nofail_loops;                   /* nopage -> retry for __GFP_NOFAIL */
 	unsigned int stall_warnings;
-	bool warned_failure;                /* warn_alloc("page allocation failure") */
-	uint32_t alloc_flags;               /* alloc_flags of the successful attempt */
-	uint64_t reclaimed;                 /* pages reclaimed by this allocation's direct reclaim */
+	bool warned_failure;  /* warn_alloc("page allocation failure") */
+	uint32_t alloc_flags; /* alloc_flags of the successful attempt */
+	uint64_t reclaimed;   /* pages reclaimed by this allocation's direct reclaim */
 };
 
 int zf_alloc_pages(struct zf_machine *m, const struct zf_alloc_request *req,
@@ -233,7 +237,8 @@ enum zf_yield_point {
 	ZF_YIELD_AFTER_RECLAIM,
 	ZF_YIELD_AFTER_COMPACT,
 	ZF_YIELD_BEFORE_OOM,
-	ZF_YIELD_IN_OOM_WAIT,  /* schedule_timeout while another task holds oom_lock / victim exits */
+	ZF_YIELD_IN_OOM_WAIT, /* schedule_timeout while another task holds oom_lock / victim exits
+			       */
 	ZF_NR_YIELD_POINTS,
 };
 const char *zf_yield_point_name(enum zf_yield_point yp);

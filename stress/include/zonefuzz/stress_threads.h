@@ -42,17 +42,17 @@ struct zf_stress_options {
 
 struct zf_stress_result {
 	unsigned int threads;
-	double elapsed_s;              /* the threaded phase */
-	uint64_t ops[ZF_MAX_CPUS];     /* operations done by each thread */
+	double elapsed_s;          /* the threaded phase */
+	uint64_t ops[ZF_MAX_CPUS]; /* operations done by each thread */
 	uint64_t total_ops;
 	uint64_t allocs_ok, allocs_failed, allocs_aborted; /* aborted: the machine's watchdog */
 	uint64_t frees, lru_ops, sleeps, drains;
-	uint64_t oom_kills_seen;       /* tasks found killed (SIGKILL) and exited by their thread */
-	uint64_t respawns;             /* tasks created again at quiescent points */
-	uint64_t checks;               /* quiescent points with a full walk */
-	uint64_t findings;             /* distinct findings of the threaded phase */
-	uint64_t findings_dropped;     /* repeats of a finding already recorded */
-	bool hang;                     /* a thread did not reach a quiescent point in time */
+	uint64_t oom_kills_seen;   /* tasks found killed (SIGKILL) and exited by their thread */
+	uint64_t respawns;         /* tasks created again at quiescent points */
+	uint64_t checks;           /* quiescent points with a full walk */
+	uint64_t findings;         /* distinct findings of the threaded phase */
+	uint64_t findings_dropped; /* repeats of a finding already recorded */
+	bool hang;                 /* a thread did not reach a quiescent point in time */
 	uint64_t replay_inputs, replay_findings, replay_errors;
 	uint64_t vmstat[ZF_NR_VMSTAT]; /* the machine's counters at the end of the threaded phase */
 };
