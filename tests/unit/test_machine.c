@@ -5,7 +5,6 @@
  * copy/clone, the PRNG, name tables, profiles and planted-bug tables.
  */
 #include <string.h>
-#include <time.h>
 
 #include "internal.h"
 #include "zf_test.h"
@@ -578,17 +577,14 @@ TEST(huge_machine)
 	struct zf_config cfg;
 	struct zf_machine *m;
 	struct zf_zone_info zi;
-	clock_t t0;
-	double secs;
 
-	/* 2^24 pages = 64 GiB */
+	/*
+	 * 2^24 pages = 64 GiB. Its boot time is a benchmark figure
+	 * (bench/bench_model.c, docs/benchmarks-model.md), never a test verdict.
+	 */
 	zf_config_kernel(&cfg, 4096, (1u << 20) - 4096, (1u << 24) - (1u << 20));
-	t0 = clock();
 	m = make(&cfg);
-	secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
 	assert_true(m != NULL);
-	fprintf(stderr, "  2^24-page machine created in %.3f s\n", secs);
-	expect_true(secs < 2.0);
 	expect_eq(m->nr_pages, 1u << 24);
 	expect_true(zf_machine_state_bytes(m) <= 24 * m->nr_pages);
 	assert_eq(zf_inspect_zone(m, 2, &zi), 0);
