@@ -182,21 +182,51 @@ const char *zf_compact_result_name(enum zf_compact_result r);
 const char *zf_oom_skip_name(enum zf_oom_skip s);
 
 /* vmstat counters (/proc/vmstat names). */
-#define ZF_VMSTAT_LIST(X)                                                                          \
-	X(pgalloc_dma)                                                                             \
-	X(pgalloc_dma32) X(pgalloc_normal) X(pgalloc_movable) X(pgfree) X(allocstall_dma)          \
-	    X(allocstall_dma32) X(allocstall_normal) X(allocstall_movable) X(pgscan_kswapd)        \
-		X(pgscan_direct) X(pgsteal_kswapd) X(pgsteal_direct) X(kswapd_wakeups_woken)       \
-		    X(pageoutrun) X(kswapd_low_wmark_hit_quickly) X(kswapd_high_wmark_hit_quickly) \
-			X(pswpout) X(pgactivate) X(pgdeactivate) X(compact_stall)                  \
-			    X(compact_success) X(compact_fail) X(compact_migrate_scanned)          \
-				X(compact_free_scanned) X(compact_isolated) X(compact_daemon_wake) \
-				    X(pgmigrate_success) X(pgmigrate_fail) X(oom_kill)             \
-					X(oom_reaped) X(alloc_fail) X(alloc_stall_warn)            \
-					    X(slowpath_entered) X(pcp_refill) X(pcp_drain)         \
-						X(highatomic_reserved) X(highatomic_unreserved)    \
-						    X(extfrag_events) X(fault_injected)            \
-							X(writeback_completed)
+/* one counter per line: clang-format 14 is not idempotent on these X-lists */
+/* clang-format off */
+#define ZF_VMSTAT_LIST(X) \
+	X(pgalloc_dma) \
+	X(pgalloc_dma32) \
+	X(pgalloc_normal) \
+	X(pgalloc_movable) \
+	X(pgfree) \
+	X(allocstall_dma) \
+	X(allocstall_dma32) \
+	X(allocstall_normal) \
+	X(allocstall_movable) \
+	X(pgscan_kswapd) \
+	X(pgscan_direct) \
+	X(pgsteal_kswapd) \
+	X(pgsteal_direct) \
+	X(kswapd_wakeups_woken) \
+	X(pageoutrun) \
+	X(kswapd_low_wmark_hit_quickly) \
+	X(kswapd_high_wmark_hit_quickly) \
+	X(pswpout) \
+	X(pgactivate) \
+	X(pgdeactivate) \
+	X(compact_stall) \
+	X(compact_success) \
+	X(compact_fail) \
+	X(compact_migrate_scanned) \
+	X(compact_free_scanned) \
+	X(compact_isolated) \
+	X(compact_daemon_wake) \
+	X(pgmigrate_success) \
+	X(pgmigrate_fail) \
+	X(oom_kill) \
+	X(oom_reaped) \
+	X(alloc_fail) \
+	X(alloc_stall_warn) \
+	X(slowpath_entered) \
+	X(pcp_refill) \
+	X(pcp_drain) \
+	X(highatomic_reserved) \
+	X(highatomic_unreserved) \
+	X(extfrag_events) \
+	X(fault_injected) \
+	X(writeback_completed)
+/* clang-format on */
 
 enum zf_vmstat_item {
 #define ZF_VMSTAT_ENUM(name) ZF_VM_##name,
