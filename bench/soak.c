@@ -320,9 +320,11 @@ static void soak_obs_event(void *priv, const struct zf_machine *m, const struct 
 	 * isolated and drained, or all undone): walk now, before the rest of the
 	 * operation (memory offline migrates pages next) reads what it may have
 	 * broken, so that a counter drift is reported where it starts and not
-	 * drowned in the findings of its consequences.
+	 * drowned in the findings of its consequences. Not inside an allocation
+	 * (a yield action): a page it took is not handed out yet (no ALLOC_END),
+	 * so walks wait for the end of the operation there.
 	 */
-	if (ev->type == ZF_EV_ISOLATE_RANGE)
+	if (ev->type == ZF_EV_ISOLATE_RANGE && !zf_alloc_depth(m))
 		zf_oracles_walk(r->oracles, m);
 }
 

@@ -475,7 +475,8 @@ static int write_dict(const char *root, enum zf_target_kind kind)
 			for (char *c = prof; *c; c++)
 				if (*c == '.')
 					*c = '_';
-			fprintf(f, "hdr_g%u_%s=\"\\x%02x\\x%02x\\x00\\x00\"\n", g, prof, g, pr);
+			fprintf(f, "hdr_g%u_%s=\"\\x%02x\\x%02x\\x00\\x00\"\n", g, prof,
+				zf_decoder_geometry_byte(g), pr);
 		}
 	/* opcodes: every op of the table with plain arguments */
 	for (unsigned int opc = 0; opc < zf_decoder_nr_ops(kind); opc++) {

@@ -55,6 +55,8 @@ size_t zf_decoder_nr_ops(enum zf_target_kind kind);
 
 /* Number of geometries of the header's table (for docs and tests). */
 unsigned int zf_decoder_nr_geometries(void);
+/* The first header byte that selects geometry g (0 <= g < zf_decoder_nr_geometries()). */
+uint8_t zf_decoder_geometry_byte(unsigned int g);
 
 /*
  * The gfp classes an alloc op of this target can pick (its table, in index
