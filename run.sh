@@ -6,7 +6,10 @@
 #                    main job (`zonefuzz demo`): every embedded scenario with
 #                    all oracles -> out/report.json + out/summary.txt
 #   ./run.sh test    install missing packages, build the gcc and clang
-#                    ASan+UBSan presets, run ctest for both
+#                    ASan+UBSan presets, run ctest for both, fuzz every
+#                    target briefly with libFuzzer and AFL++, run the
+#                    OSS-Fuzz build script, kill and resume a campaign, and
+#                    boot a QEMU guest for the stress smoke profile
 #
 # Never reads anything outside this repository.
 set -euo pipefail
@@ -15,7 +18,7 @@ cd "$(dirname "$0")"
 
 # what the main job needs; the test job adds the tools its checks drive
 PACKAGES=(cmake ninja-build gcc clang libclang-rt-14-dev libcjson-dev python3)
-TEST_PACKAGES=(python3-jsonschema chromium afl++ zip llvm-14
+TEST_PACKAGES=(python3-jsonschema chromium afl++ zip unzip llvm-14
 	qemu-system-x86 busybox-static stress-ng cpio)
 JOBS="$(nproc 2>/dev/null || echo 2)"
 
@@ -69,6 +72,14 @@ test_job() {
 	local rc=0
 	ctest --preset asan -j "$JOBS" || rc=1
 	ctest --preset clang-asan -j "$JOBS" || rc=1
+	# the fuzz targets as users and OSS-Fuzz build them: both engines fuzz
+	# every target briefly and the committed corpus replays clean
+	# (scripts/ci-fuzz.sh), the ClusterFuzzLite build script runs with the
+	# OSS-Fuzz variables (scripts/ci-ossfuzz.sh), and a campaign killed with
+	# SIGKILL resumes (scripts/ci-campaign-resume.sh)
+	scripts/ci-fuzz.sh || rc=1
+	scripts/ci-ossfuzz.sh || rc=1
+	scripts/ci-campaign-resume.sh || rc=1
 	# the real kernel: boot a QEMU guest from Debian packages, run the smoke
 	# profile, parse and triage its bundle (stress/ci-smoke.sh)
 	build default zonefuzz
@@ -80,7 +91,7 @@ case "${1:-}" in
 "") main_job ;;
 test) test_job ;;
 -h | --help | help)
-	sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
 	;;
 *)
 	echo "usage: ./run.sh [test]" >&2

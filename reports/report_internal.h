@@ -329,6 +329,17 @@ int zf_tr_load(const struct zf_tr_opts *o, const char *path, enum zf_tr_kind kin
 void zf_tr_loaded_free(struct zf_tr_loaded *ld);
 
 /*
+ * evidence.c: findings without a model reproducer (a VM bundle's real-kernel
+ * findings, a threaded stress finding): one evidence report each under
+ * OUT/evidence/, and a one-line note in msg. 1 (skipped with the note) or
+ * -1 (msg says why).
+ */
+int zf_tr_evidence_ingest(const struct zf_tr_opts *o, const char *path, const cJSON *doc,
+			  const char *sha, char *msg, size_t msglen);
+/* A stress-finding-NNN.json / stress-hang.json of `zonefuzz stress --threads`? */
+bool zf_tr_evidence_is_threads_finding(const cJSON *doc);
+
+/*
  * Triage a loaded artifact: reproduce it o->repeat times, minimise, encode,
  * replay under every profile, classify. 1: a finding (t filled, free with
  * zf_tr_triage_free); 0: nothing reproduced (why in msg); -1: error (msg).

@@ -181,7 +181,6 @@ static int zf_tr_load_bundle(const struct zf_tr_opts *o, const char *dir, struct
 	cJSON *b = bj ? zf_tr_read_json(bj) : NULL;
 	const cJSON *sc, *in;
 	char err[256];
-	(void)o;
 
 	free(bj);
 	if (!cJSON_IsObject(b)) {
@@ -226,15 +225,21 @@ static int zf_tr_load_bundle(const struct zf_tr_opts *o, const char *dir, struct
 	}
 	/*
 	 * A real-kernel run (stress/, schema zonefuzz.vm-bundle/1): its findings
-	 * come from the guest's kernel log and /proc, which the model cannot replay.
+	 * come from the guest's kernel log and /proc, which the model cannot
+	 * replay: evidence reports (evidence.c), keyed by the bundle's content.
 	 */
-	const cJSON *kf = cJSON_GetObjectItemCaseSensitive(b, "findings");
-	snprintf(msg, msglen,
-		 "VM result bundle (%s, %d real-kernel finding(s)) holds no model reproducer "
-		 "(no \"scenario\" or \"input\"); skipped",
-		 zf_tr_json_str(b, "schema", "no schema"),
-		 cJSON_IsArray(kf) ? cJSON_GetArraySize(kf) : 0);
-	return 1;
+	{
+		char *text = cJSON_PrintUnformatted(b);
+		char sha[65];
+
+		if (!text) {
+			snprintf(msg, msglen, "out of memory");
+			return -1;
+		}
+		zf_report_sha256_hex(text, strlen(text), sha);
+		free(text);
+		return zf_tr_evidence_ingest(o, dir, b, sha, msg, msglen);
+	}
 }
 
 int zf_tr_load(const struct zf_tr_opts *o, const char *path, enum zf_tr_kind kind,
@@ -275,6 +280,21 @@ int zf_tr_load(const struct zf_tr_opts *o, const char *path, enum zf_tr_kind kin
 		if (zf_tr_read_file(path, &ld->data, &ld->len, err, sizeof(err))) {
 			snprintf(msg, msglen, "%s", err);
 			return -1;
+		}
+		if (kind == ZF_TR_SCENARIO_JSON) {
+			/* a threaded stress finding: evidence, not a scenario (evidence.c) */
+			cJSON *doc = cJSON_Parse((const char *)ld->data);
+			int rc = 0;
+
+			if (zf_tr_evidence_is_threads_finding(doc)) {
+				char sha[65];
+
+				zf_report_sha256_hex(ld->data, ld->len, sha);
+				rc = zf_tr_evidence_ingest(o, path, doc, sha, msg, msglen);
+			}
+			cJSON_Delete(doc);
+			if (rc)
+				return rc;
 		}
 		ld->meta = zf_tr_find_meta(path);
 		ld->art.kind = kind == ZF_TR_SCENARIO_JSON ? "scenario" : "fuzz-input";

@@ -109,7 +109,9 @@ static bool zf_tr_is_scenario_file(const char *path)
 static bool zf_tr_walk_json_is_artifact(const char *path)
 {
 	cJSON *doc = zf_tr_read_json(path);
-	bool yes = !doc || (cJSON_IsObject(doc) && cJSON_GetObjectItemCaseSensitive(doc, "ops"));
+	/* scenarios; and threaded stress findings, which become evidence (evidence.c) */
+	bool yes = !doc || (cJSON_IsObject(doc) && cJSON_GetObjectItemCaseSensitive(doc, "ops")) ||
+		   zf_tr_evidence_is_threads_finding(doc);
 	cJSON_Delete(doc);
 	return yes;
 }

@@ -418,6 +418,7 @@ int zf_vm_write_bundle(const struct zf_vm_run_info *ri, struct zf_vm_summary *su
 	for (size_t i = 0; ri->qemu_argv && ri->qemu_argv[i]; i++)
 		cJSON_AddItemToArray(qemu, cJSON_CreateString(ri->qemu_argv[i]));
 	cJSON_AddStringToObject(vm, "accel", ri->accel);
+	cJSON_AddStringToObject(vm, "accel_reason", ri->accel_why);
 	cJSON_AddBoolToObject(vm, "kvm_fallback_to_tcg", ri->kvm_fallback);
 	cJSON_AddNumberToObject(vm, "mem_mb", (double)ri->mem_mb);
 	cJSON_AddNumberToObject(vm, "smp", ri->smp);
@@ -488,6 +489,7 @@ int zf_vm_write_bundle(const struct zf_vm_run_info *ri, struct zf_vm_summary *su
 		sum->oom_kill = delta_of(delta, "oom_kill");
 		sum->allocstall = delta_prefix_sum(delta, "allocstall_");
 		sum->compact_stall = delta_of(delta, "compact_stall");
+		sum->compact_success = delta_of(delta, "compact_success");
 		sum->pgscan_direct = delta_of(delta, "pgscan_direct");
 		sum->pgmigrate_success = delta_of(delta, "pgmigrate_success");
 	}
@@ -576,6 +578,9 @@ int zf_vm_write_bundle(const struct zf_vm_run_info *ri, struct zf_vm_summary *su
 	}
 	cJSON_AddNumberToObject(root, "oom_kills_in_log", ev.oom_kills);
 	sum->findings = ev.nr_findings;
+	for (size_t i = 0; i < ev.nr_findings; i++)
+		sum->findings_info +=
+		    ev.findings[i].severity && !strcmp(ev.findings[i].severity, ZF_KSEV_INFO);
 	zf_evidence_free(&ev);
 
 	cJSON_AddItemToObject(root, "files", files);

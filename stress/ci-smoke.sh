@@ -6,9 +6,13 @@
 # under QEMU, and checks that the result bundle holds what the campaign
 # tools rely on: stress-ng metrics, vmstat deltas, buddyinfo/zoneinfo
 # snapshots, the kernel log, and the in-guest model stress summary. Then
-# triages the bundle if `zonefuzz triage` exists. Exit 0 on success.
+# triages the bundle if `zonefuzz triage` exists, and boots once more with a
+# wall-clock limit the guest cannot meet: the runner must kill it, say
+# "timeout" in the bundle and leave no QEMU behind. Exit 0 on success.
 #
-#   stress/ci-smoke.sh [BUILD_DIR]        (default: build)
+#   stress/ci-smoke.sh [BUILD_DIR]        (default: build; configured here
+#                                          if it is not yet, so a fresh clone
+#                                          needs only this one command)
 #
 # Host packages: qemu-system-x86 busybox-static stress-ng cpio (and network
 # to the Debian mirrors for the kernel .deb, unless ZF_VM_KERNEL=FILE).
@@ -27,6 +31,15 @@ fail() {
 	[ -f "$OUT/console.log" ] && { echo "--- console.log (tail)" >&2; tail -n 30 "$OUT/console.log" >&2; }
 	exit 1
 }
+
+# a fresh clone: configure the build directory first
+if [ ! -f "$BUILD/CMakeCache.txt" ]; then
+	echo "ci-smoke: configuring $BUILD"
+	GEN=
+	command -v ninja >/dev/null 2>&1 && GEN="-G Ninja"
+	# shellcheck disable=SC2086
+	cmake -S "$ROOT" -B "$BUILD" $GEN -DCMAKE_BUILD_TYPE=Debug >/dev/null || fail "cannot configure $BUILD"
+fi
 
 # the runner: the CLI's `zonefuzz vm` where it is wired, else zf-vm
 if [ -x "$BUILD/bin/zonefuzz" ] && "$BUILD/bin/zonefuzz" vm --help >/dev/null 2>&1; then
@@ -100,6 +113,32 @@ EOF
 if [ -x "$BUILD/bin/zonefuzz" ] && "$BUILD/bin/zonefuzz" triage --help >/dev/null 2>&1; then
 	echo "ci-smoke: zonefuzz triage $B"
 	"$BUILD/bin/zonefuzz" triage "$B" --out "$OUT/triage" >"$OUT/triage.txt" 2>&1 || fail "zonefuzz triage (see $OUT/triage.txt)"
+fi
+
+# a guest that does not finish in time: killed at the limit, reported, no QEMU left
+HANG="$OUT-timeout"
+rm -rf "$HANG"
+echo "ci-smoke: $VM run --profile smoke --time 60 --limit 3 (must time out)"
+set +e
+# shellcheck disable=SC2086
+$VM run --profile smoke --out "$HANG" --no-build --time 60 --limit 3 --quiet $KERNEL_ARG
+RC=$?
+set -e
+[ "$RC" -eq 3 ] || fail "the over-limit run exited $RC, not 3"
+python3 - "$HANG/bundle.json" <<'EOF' || fail "the over-limit run's bundle does not record the timeout"
+import json, sys
+b = json.load(open(sys.argv[1]))
+ok = b.get("status") == "timeout" and b["vm"].get("timed_out") is True and b["vm"].get("limit_s") == 3
+print("ci-smoke: over-limit run: status %s, wall %.1f s, qemu signal %s" % (
+    b.get("status"), b.get("timing", {}).get("wall_s", -1), b["vm"].get("exit_signal")))
+sys.exit(0 if ok else 1)
+EOF
+# QEMU's command line names the bundle directory: nothing may still run with it
+LEFT=$(pgrep -f "file:$HANG/console.log" || true)
+if [ -n "$LEFT" ]; then
+	# shellcheck disable=SC2086
+	kill -9 $LEFT 2>/dev/null
+	fail "a QEMU outlived the runner (pid $LEFT)"
 fi
 
 echo "ci-smoke: passed in $(($(date +%s) - START)) s"

@@ -253,6 +253,7 @@ static struct zf_kernel_finding *add_finding(struct zf_evidence *e, const char *
 	kf->f.task = -1;
 	kf->f.zone_id = -1;
 	kf->ev.kind = ZF_NR_KEV_KINDS;
+	kf->severity = ZF_KSEV_ERROR;
 	snprintf(kf->kernel_release, sizeof(kf->kernel_release), "%s", release ? release : "");
 	return kf;
 }
@@ -459,7 +460,31 @@ static void fill_finding_from_event(struct zf_kernel_finding *kf, const struct z
 	snprintf(kf->excerpt, sizeof(kf->excerpt), "%s", ev->line);
 }
 
-/* "CPU: 0 PID: 122 Comm: stress-ng-vm ..." in the look-ahead gives the pid */
+/* "... Killed process 133 (stress-ng-vm) total-vm:..." -> pid and comm; false if not such a line */
+static bool parse_killed(const struct logline *l, int *pid, char *comm, size_t n)
+{
+	const char *at = line_find(l, "Killed process ");
+	const char *open, *close;
+	size_t len = 0;
+
+	if (!at)
+		return false;
+	*pid = (int)strtol(at + strlen("Killed process "), NULL, 10);
+	open = memchr(at, '(', (size_t)(l->p + l->len - at));
+	close = open ? memchr(open, ')', (size_t)(l->p + l->len - open)) : NULL;
+	if (close)
+		len = (size_t)(close - open - 1);
+	if (len >= n)
+		len = n - 1;
+	memcpy(comm, open ? open + 1 : "", len);
+	comm[len] = '\0';
+	return true;
+}
+
+/*
+ * The look-ahead after a report: "CPU: 0 PID: 122 Comm: stress-ng-vm ..."
+ * gives the pid, an OOM report's "Out of memory: Killed process" its victim.
+ */
 static void lookahead(const struct logline *start, struct zf_kevent *ev)
 {
 	struct logline l;
@@ -476,8 +501,11 @@ static void lookahead(const struct logline *start, struct zf_kevent *ev)
 		    (line_find(&l, "constraint=CONSTRAINT_MEMCG") || line_find(&l, "oom_memcg=")))
 			ev->memcg = true;
 		if (ev->kind == ZF_KEV_OOM_INVOKED &&
-		    line_find(&l, "Out of memory: Killed process"))
+		    (line_find(&l, "Out of memory: Killed process") ||
+		     line_find(&l, "Memory cgroup out of memory: Killed process"))) {
+			parse_killed(&l, &ev->victim_pid, ev->victim_comm, sizeof(ev->victim_comm));
 			break;
+		}
 		if (is_mm_frame(&l))
 			ev->mm_path = true;
 	}
@@ -497,6 +525,7 @@ int zf_evidence_scan_log(struct zf_evidence *e, const char *log, const char *rel
 		memset(&tmp, 0, sizeof(tmp));
 		tmp.timestamp = l.ts;
 		tmp.pid = -1;
+		tmp.victim_pid = -1;
 		tmp.order = -1;
 		line_copy(tmp.line, sizeof(tmp.line), &l);
 
@@ -505,21 +534,8 @@ int zf_evidence_scan_log(struct zf_evidence *e, const char *log, const char *rel
 			parse_comm_before(&l, at, tmp.comm, sizeof(tmp.comm));
 			tmp.has_gfp = parse_gfp_after(&l, "gfp_mask=", &tmp.gfp);
 			tmp.order = parse_int_after(&l, "order=", -1);
-		} else if ((at = line_find(&l, "Killed process "))) {
-			const char *open;
-
+		} else if (parse_killed(&l, &tmp.pid, tmp.comm, sizeof(tmp.comm))) {
 			tmp.kind = ZF_KEV_OOM_KILLED;
-			tmp.pid = (int)strtol(at + strlen("Killed process "), NULL, 10);
-			open = strchr(at, '(');
-			if (open && open < l.p + l.len) {
-				const char *close = memchr(open, ')', (size_t)(l.p + l.len - open));
-				size_t n = close ? (size_t)(close - open - 1) : 0;
-
-				if (n >= sizeof(tmp.comm))
-					n = sizeof(tmp.comm) - 1;
-				memcpy(tmp.comm, open + 1, n);
-				tmp.comm[n] = '\0';
-			}
 			e->oom_kills++;
 		} else if ((at = line_find(&l, "page allocation failure:")) ||
 			   (at = line_find(&l, "page allocation stalls for"))) {
@@ -590,8 +606,31 @@ int zf_evidence_scan_log(struct zf_evidence *e, const char *log, const char *rel
 			if (ev->memcg || ev->order < 0 || !ev->has_gfp || ev->gfp.raw == 0)
 				break;
 			rule = oom_rule_broken(ev, &costly);
-			if (!rule)
+			if (!rule) {
+				/*
+				 * The rules allow this OOM. A kill is still recorded, as
+				 * info: the gfp and order the check was run on, and who
+				 * paid for it (docs/stress.md "Real-kernel evidence").
+				 */
+				if (ev->victim_pid < 0)
+					break;
+				kf = add_finding(e, ZF_KERNEL_OOM_KILL, release);
+				if (!kf)
+					return -1;
+				fill_finding_from_event(kf, ev);
+				kf->severity = ZF_KSEV_INFO;
+				snprintf(
+				    kf->rule, sizeof(kf->rule), "%s",
+				    "allowed: order <= 3 with __GFP_FS|__GFP_DIRECT_RECLAIM, no "
+				    "NORETRY/RETRY_MAYFAIL/THISNODE, highest zone >= NORMAL "
+				    "(spec §5.9)");
+				snprintf(kf->f.message, sizeof(kf->f.message),
+					 "real kernel %.40s OOM-killed %.16s (pid %d) for %.16s: "
+					 "order=%d gfp_mask=%#x(%.80s) [allowed]",
+					 release ? release : "?", ev->victim_comm, ev->victim_pid,
+					 ev->comm, ev->order, ev->gfp.raw, ev->gfp.names);
 				break;
+			}
 			kf = add_finding(
 			    e, costly ? ZF_KERNEL_OOM_COSTLY : ZF_KERNEL_OOM_EXCLUDED_GFP, release);
 			if (!kf)
@@ -615,6 +654,9 @@ int zf_evidence_scan_log(struct zf_evidence *e, const char *log, const char *rel
 			if (!kf)
 				return -1;
 			fill_finding_from_event(kf, ev);
+			kf->severity = stall     ? ZF_KSEV_WARNING
+				       : allowed ? ZF_KSEV_INFO
+						 : ZF_KSEV_ERROR;
 			snprintf(
 			    kf->rule, sizeof(kf->rule), "%s",
 			    stall ? "warn_alloc: an allocation stalled in the slow path"
@@ -932,8 +974,17 @@ cJSON *zf_kevent_json(const struct zf_kevent *ev)
 		zf_gfp_format(gfp, sizeof(gfp), ev->gfp.model_gfp);
 		cJSON_AddStringToObject(o, "model_gfp", gfp);
 	}
-	if (ev->kind == ZF_KEV_OOM_INVOKED)
+	if (ev->kind == ZF_KEV_OOM_INVOKED) {
 		cJSON_AddBoolToObject(o, "memcg", ev->memcg);
+		if (ev->victim_pid >= 0) {
+			cJSON *v = cJSON_AddObjectToObject(o, "victim");
+
+			if (v) {
+				cJSON_AddNumberToObject(v, "pid", ev->victim_pid);
+				cJSON_AddStringToObject(v, "comm", ev->victim_comm);
+			}
+		}
+	}
 	if (ev->kind == ZF_KEV_SOFT_LOCKUP || ev->kind == ZF_KEV_HUNG_TASK ||
 	    ev->kind == ZF_KEV_RCU_STALL)
 		cJSON_AddBoolToObject(o, "mm_path", ev->mm_path);
@@ -967,6 +1018,7 @@ cJSON *zf_kernel_finding_json(const struct zf_kernel_finding *kf)
 	cJSON_AddNumberToObject(o, "zone_id", kf->f.zone_id);
 	/* where it came from */
 	cJSON_AddStringToObject(o, "source", "kernel");
+	cJSON_AddStringToObject(o, "severity", kf->severity ? kf->severity : ZF_KSEV_ERROR);
 	cJSON_AddStringToObject(o, "kernel_release", kf->kernel_release);
 	cJSON_AddStringToObject(o, "rule", kf->rule);
 	cJSON_AddStringToObject(o, "excerpt", kf->excerpt);

@@ -14,12 +14,25 @@
  * operation stream comes from a local splitmix64 seeded by --seed. Only
  * the driver looks at a clock, to stop after --time seconds like stress-ng.
  * Exit status: 0 clean, 1 oracle findings, 2 usage or setup error.
+ *
+ * `--fragment MB [--time S]` is the other mode, no model involved: it
+ * fragments the guest kernel's free memory for the compaction profile. It
+ * faults in MB of anonymous 4 KiB pages (MADV_NOHUGEPAGE), gives back every
+ * other page (MADV_DONTNEED), prints one line, and holds the rest until it
+ * is killed or S seconds pass. The pages come from the buddy lists in
+ * ascending runs, so the freed ones are order-0 holes between held movable
+ * pages: free memory that a 2 MB request can only use after compaction
+ * migrates the held pages (the pattern of the kernel's own
+ * tools/testing/selftests/mm/compaction_test.c; ecosystem notes §7.4).
  */
+#define _DEFAULT_SOURCE /* MADV_NOHUGEPAGE, MADV_DONTNEED */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "zonefuzz/gfp.h"
 #include "zonefuzz/inspect.h"
@@ -198,11 +211,43 @@ static double mono_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+static int fragment_main(uint64_t mb, double hold_s)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), len = (size_t)mb << 20, faulted = 0, freed = 0;
+	struct timespec half = {0, 500 * 1000 * 1000};
+	double t0 = mono_s();
+	char *p;
+
+	if (!mb || page < 4096) {
+		fprintf(stderr, "zf-guest-stress: --fragment needs a size in MiB\n");
+		return 2;
+	}
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED) {
+		perror("zf-guest-stress: mmap");
+		return 2;
+	}
+	/* 4 KiB pages even with THP "always": a huge page would not fragment anything */
+	madvise(p, len, MADV_NOHUGEPAGE);
+	for (size_t off = 0; off < len; off += page, faulted++)
+		p[off] = 1;
+	for (size_t off = page; off < len; off += 2 * page)
+		freed += madvise(p + off, page, MADV_DONTNEED) == 0;
+	printf("ZF-FRAGMENT faulted=%zu freed=%zu held=%zu page=%zu elapsed_s=%.2f\n", faulted,
+	       freed, faulted - freed, page, mono_s() - t0);
+	fflush(stdout);
+	while (hold_s <= 0 || mono_s() - t0 < hold_s)
+		nanosleep(&half, NULL);
+	munmap(p, len);
+	return 0;
+}
+
 static void usage(void)
 {
 	fprintf(stderr,
 		"usage: zf-guest-stress [--time S] [--ops N] [--seed N] [--pages N] [--cpus N]\n"
-		"                       [--walk N] [--profile 4.12|...] [--bugs B11,...]\n");
+		"                       [--walk N] [--profile 4.12|...] [--bugs B11,...]\n"
+		"       zf-guest-stress --fragment MB [--time S]\n");
 }
 
 int main(int argc, char **argv)
@@ -213,7 +258,7 @@ int main(int argc, char **argv)
 	struct zf_hooks hooks;
 	char err[256];
 	double time_s = 0, t0;
-	uint64_t max_ops = 0, seed = 1, pages = 131072;
+	uint64_t max_ops = 0, seed = 1, pages = 131072, fragment_mb = 0;
 	unsigned int walk = 1000, cpus = 2;
 	enum zf_profile_id profile = ZF_PROFILE_4_12;
 	uint32_t bugs = 0;
@@ -232,6 +277,8 @@ int main(int argc, char **argv)
 		i++;
 		if (!strcmp(a, "--time"))
 			time_s = strtod(v, NULL);
+		else if (!strcmp(a, "--fragment"))
+			fragment_mb = strtoull(v, NULL, 0);
 		else if (!strcmp(a, "--ops"))
 			max_ops = strtoull(v, NULL, 0);
 		else if (!strcmp(a, "--seed"))
@@ -265,6 +312,10 @@ int main(int argc, char **argv)
 			usage();
 			return 2;
 		}
+	}
+	if (fragment_mb) {
+		free(s);
+		return fragment_main(fragment_mb, time_s);
 	}
 	if (!time_s && !max_ops)
 		max_ops = 100000;

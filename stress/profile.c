@@ -17,6 +17,9 @@
  *   #@ append: k=v ...    extra kernel arguments
  *   #@ model: --ops,N     zf-guest-stress arguments (comma separated)
  *   #@ boot-margin: 60    wall-clock seconds allowed on top of time
+ *   #@ fragment: 512M     before stress-ng: fault in this much anonymous 4 KiB
+ *                         memory and free every other page (held until
+ *                         stress-ng ends): free memory in order-0 holes
  */
 #define _POSIX_C_SOURCE 200809L
 #include <ctype.h>
@@ -171,6 +174,12 @@ int zf_vm_profile_parse(const char *text, const char *name, struct zf_vm_profile
 				snprintf(p->append, sizeof(p->append), "%s", val);
 			} else if (!strcmp(key, "model")) {
 				snprintf(p->model, sizeof(p->model), "%s", val);
+			} else if (!strcmp(key, "fragment")) {
+				if ((v = zf_vm_parse_size_mb(val)) < 0 ||
+				    (p->mem_mb && (uint64_t)v >= p->mem_mb))
+					BAD("%s:%d: fragment: '%s' (less than mem)", p->name,
+					    lineno, val);
+				p->fragment_mb = (uint64_t)v;
 			} else if (!strcmp(key, "boot-margin")) {
 				if ((v = zf_vm_parse_duration_s(val)) < 1)
 					BAD("%s:%d: boot-margin: '%s'", p->name, lineno, val);

@@ -23,11 +23,18 @@ int zf_mkdir_p(const char *path);
 const char *zf_vm_stress_dir(void);
 const char *zf_vm_profiles_dir(void);
 
+/*
+ * Can QEMU use KVM here? dev opens read-write and answers KVM_GET_API_VERSION
+ * with 12, and cpuinfo_path shows vmx or svm. why says what was found.
+ */
+bool zf_vm_kvm_usable(const char *dev, const char *cpuinfo_path, char *why, size_t whylen);
+
 /* The result bundle (bundle.c). */
 struct zf_vm_run_info {
 	const struct zf_vm_profile *profile;
 	char out_dir[512];
 	char accel[8];
+	char accel_why[160]; /* why that accelerator: the option, or what the KVM probe found */
 	uint64_t mem_mb;
 	unsigned int smp;
 	unsigned int time_s;
@@ -53,9 +60,11 @@ struct zf_vm_summary {
 	double wall_s;
 	double boot_s; /* guest uptime at /init */
 	int stress_rc;
-	int64_t oom_kill, allocstall, compact_stall, pgscan_direct, pgmigrate_success;
+	int64_t oom_kill, allocstall, compact_stall, compact_success, pgscan_direct,
+	    pgmigrate_success;
 	size_t findings;
-	char first_oom[96]; /* "order=0 gfp=0x140dca(...)" */
+	size_t findings_info; /* of which severity info (evidence that a rule held) */
+	char first_oom[96];   /* "order=0 gfp=0x140dca(...)" */
 	char dir[512];
 };
 

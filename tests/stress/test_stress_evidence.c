@@ -80,8 +80,12 @@ TEST(kgfp_names_and_hex)
 	return true;
 }
 
-/* The oom profile's real report: order 0 GFP_HIGHUSER_MOVABLE is what the rules allow. */
-TEST(oom_order0_is_no_finding)
+/*
+ * The oom profile's real report: order 0 GFP_HIGHUSER_MOVABLE is what the
+ * rules allow, so it breaks no rule; the kill is recorded as an info finding
+ * with the parsed gfp, order and victim.
+ */
+TEST(oom_order0_is_an_info_finding)
 {
 	char *ttys = load("oom-run-ttyS1.out");
 	struct zf_vm_sections s;
@@ -94,8 +98,18 @@ TEST(oom_order0_is_no_finding)
 	dm = zf_vm_section_get(&s, "dmesg");
 	assert_true(dm != NULL);
 	zf_evidence_init(&e);
-	expect_eq(zf_evidence_scan_log(&e, dm->text, "6.1.0-56-cloud-amd64"), 0);
-	expect_eq(e.nr_findings, 0);
+	assert_eq(zf_evidence_scan_log(&e, dm->text, "6.1.0-56-cloud-amd64"), 1);
+	expect_true(!strcmp(e.findings[0].f.oracle_id, ZF_KERNEL_OOM_KILL));
+	expect_true(!strcmp(e.findings[0].severity, ZF_KSEV_INFO));
+	expect_eq(e.findings[0].f.order, 0);
+	expect_eq(e.findings[0].f.gfp, ZF_GFP_HIGHUSER_MOVABLE | ZF_GFP_COMP | ZF_GFP_ZERO);
+	expect_true(e.findings[0].f.in_alloc);
+	expect_eq(e.findings[0].ev.victim_pid, 133);
+	expect_true(!strcmp(e.findings[0].ev.victim_comm, "stress-ng-vm"));
+	expect_true(!strcmp(e.findings[0].kernel_release, "6.1.0-56-cloud-amd64"));
+	expect_true(strstr(e.findings[0].f.message, "OOM-killed stress-ng-vm (pid 133)") != NULL);
+	expect_true(strstr(e.findings[0].f.message, "gfp_mask=0x140dca") != NULL);
+	expect_true(strstr(e.findings[0].rule, "allowed") != NULL);
 	expect_eq(count_kind(&e, ZF_KEV_OOM_INVOKED), 1);
 	expect_eq(e.oom_kills, 1);
 	for (size_t i = 0; i < e.nr_events; i++)
@@ -132,6 +146,8 @@ TEST(oom_costly_order)
 	expect_eq(kf->ev.pid, 87);
 	expect_true(!strcmp(kf->kernel_release, "6.1.0-56-cloud-amd64"));
 	expect_true(strstr(kf->f.message, "order=4") != NULL);
+	expect_true(!strcmp(kf->severity, ZF_KSEV_ERROR));
+	expect_eq(kf->ev.victim_pid, 122);
 	expect_eq(e.oom_kills, 1);
 	zf_evidence_free(&e);
 	free(log);
@@ -166,10 +182,14 @@ TEST(oom_excluded_gfp)
 	expect_eq(e.findings[3].f.gfp, ZF_GFP_THISNODE | ZF_GFP_NOFS);
 	expect_eq(count_kind(&e, ZF_KEV_OOM_INVOKED), 6);
 	expect_eq(e.oom_kills, 6);
-	/* the memcg OOM is marked as such */
+	/* the memcg OOM is marked as such, with its victim; it gives no finding, not even info */
 	for (size_t i = 0; i < e.nr_events; i++)
-		if (e.events[i].kind == ZF_KEV_OOM_INVOKED && e.events[i].order == 9)
+		if (e.events[i].kind == ZF_KEV_OOM_INVOKED && e.events[i].order == 9) {
 			expect_true(e.events[i].memcg);
+			expect_eq(e.events[i].victim_pid, 140);
+		}
+	for (size_t i = 0; i < e.nr_findings; i++)
+		expect_true(!strcmp(e.findings[i].severity, ZF_KSEV_ERROR));
 	zf_evidence_free(&e);
 	free(log);
 	return true;
@@ -198,6 +218,16 @@ TEST(alloc_failures_and_stall)
 		}
 	}
 	expect_eq(suspect, 1);
+	for (size_t i = 0; i < e.nr_findings; i++) {
+		const struct zf_kernel_finding *kf = &e.findings[i];
+
+		if (kf->ev.kind == ZF_KEV_ALLOC_STALL)
+			expect_true(!strcmp(kf->severity, ZF_KSEV_WARNING));
+		else
+			expect_true(!strcmp(kf->severity, strstr(kf->rule, "suspect")
+							      ? ZF_KSEV_ERROR
+							      : ZF_KSEV_INFO));
+	}
 	expect_true(!strcmp(e.findings[0].f.oracle_id, ZF_KERNEL_ALLOC_FAILURE));
 	expect_eq(e.findings[0].f.order, 5);
 	expect_true(!strcmp(e.findings[0].ev.comm, "kworker/0:2"));
@@ -288,7 +318,7 @@ TEST(free_pages_cross_check)
 	return true;
 }
 
-ZF_TEST_MAIN("stress_evidence", ZF_CASE(kgfp_names_and_hex), ZF_CASE(oom_order0_is_no_finding),
+ZF_TEST_MAIN("stress_evidence", ZF_CASE(kgfp_names_and_hex), ZF_CASE(oom_order0_is_an_info_finding),
 	     ZF_CASE(oom_costly_order), ZF_CASE(oom_excluded_gfp),
 	     ZF_CASE(alloc_failures_and_stall), ZF_CASE(lockups_in_reclaim), ZF_CASE(panic),
 	     ZF_CASE(free_pages_cross_check))

@@ -5,9 +5,11 @@
  * the ttyS1 section framing, and the bundle written from a captured run
  * (tests/stress/data/oom-run-*). Nothing here boots a guest.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -61,6 +63,8 @@ TEST(shipped_profiles)
 	expect_true(!strcmp(p.thp, "always"));
 	expect_true(!strcmp(p.defrag, "always")); /* pitfall 6 */
 	expect_true(p.swap_mb > 0);
+	/* free memory in order-0 holes, or compaction_suitable() skips (no stall) */
+	expect_true(p.fragment_mb >= p.mem_mb / 4 && p.fragment_mb < p.mem_mb);
 
 	assert_eq(zf_vm_profile_load(NULL, "hotplug", &p, err, sizeof(err)), 0);
 	expect_true(p.dimm_mb > 0); /* pitfall 9: a movable DIMM, not boot memory */
@@ -89,6 +93,13 @@ TEST(profile_sidecar_parse)
 	expect_eq(p.time_s, 7); /* the job's own timeout line wins */
 	expect_eq(p.nr_sysctl, 2);
 	expect_true(!strcmp(p.sysctl[1], "vm.b=2"));
+	expect_eq(p.fragment_mb, 0);
+	expect_eq(zf_vm_profile_parse("#@ mem: 1G\n#@ fragment: 512M\n", "x", &p, err, sizeof(err)),
+		  0);
+	expect_eq(p.fragment_mb, 512);
+	/* fragmenting all of the guest's memory leaves nothing to boot with */
+	expect_eq(zf_vm_profile_parse("#@ mem: 1G\n#@ fragment: 1G\n", "x", &p, err, sizeof(err)),
+		  -1);
 	expect_eq(zf_vm_profile_parse("#@ bogus: 1\n", "x", &p, err, sizeof(err)), -1);
 	expect_eq(zf_vm_profile_parse("#@ dimm: 100M\n", "x", &p, err, sizeof(err)), -1);
 	expect_eq(zf_vm_profile_parse("#@ model: --ops 5\n", "x", &p, err, sizeof(err)), -1);
@@ -117,6 +128,50 @@ TEST(sections_framing)
 	return true;
 }
 
+/*
+ * The accelerator probe (docs/stress.md "The runner"): KVM only where the
+ * device answers as KVM and the CPU can virtualise; anything else is TCG.
+ * The device and cpuinfo are paths, so unusable ones can be given here.
+ */
+TEST(kvm_probe)
+{
+	char dir[] = "/tmp/zf-test-kvm-XXXXXX", novirt[600], virt[600], why[160];
+	bool have_kvm_api;
+	int fd;
+
+	assert_true(mkdtemp(dir) != NULL);
+	snprintf(novirt, sizeof(novirt), "%s/cpuinfo-novirt", dir);
+	snprintf(virt, sizeof(virt), "%s/cpuinfo-vmx", dir);
+	const char *flags_novirt = "flags\t\t: fpu sse2 lm\n";
+	const char *flags_virt = "flags\t\t: fpu vmx sse2 lm\n";
+
+	assert_eq(zf_write_file(novirt, flags_novirt, strlen(flags_novirt)), 0);
+	assert_eq(zf_write_file(virt, flags_virt, strlen(flags_virt)), 0);
+
+	/* no device: TCG */
+	expect_false(zf_vm_kvm_usable("/nonexistent/kvm", virt, why, sizeof(why)));
+	expect_true(strstr(why, "No such file") != NULL);
+	/* a device that opens read-write but is not KVM */
+	expect_false(zf_vm_kvm_usable("/dev/null", virt, why, sizeof(why)));
+	expect_true(strstr(why, "not a KVM device") != NULL);
+	/* a directory does not open read-write */
+	expect_false(zf_vm_kvm_usable(dir, virt, why, sizeof(why)));
+
+	/* where this host has a working /dev/kvm, the CPU flags decide */
+	fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	have_kvm_api = fd >= 0 && ioctl(fd, 0xAE00, 0) == 12;
+	if (fd >= 0)
+		close(fd);
+	if (have_kvm_api) {
+		expect_false(zf_vm_kvm_usable("/dev/kvm", novirt, why, sizeof(why)));
+		expect_true(strstr(why, "neither vmx nor svm") != NULL);
+		expect_true(zf_vm_kvm_usable("/dev/kvm", virt, why, sizeof(why)));
+	}
+	snprintf(novirt, sizeof(novirt), "rm -rf '%s'", dir);
+	expect_eq(system(novirt), 0);
+	return true;
+}
+
 static bool copy_data(const char *name, const char *dir, const char *to)
 {
 	char src[512], dst[512];
@@ -139,7 +194,10 @@ static double num(const cJSON *o, const char *key)
 	return cJSON_IsNumber(v) ? v->valuedouble : -12345;
 }
 
-/* The bundle of the captured oom run: one OOM kill, order 0, no finding. */
+/*
+ * The bundle of the captured oom run: one OOM kill, order 0, which the rules
+ * allow: one info finding (ZF_KERNEL_OOM_KILL) with gfp, order and victim.
+ */
 TEST(bundle_from_captured_run)
 {
 	char dir[] = "/tmp/zf-test-bundle-XXXXXX", path[600], err[256];
@@ -166,7 +224,8 @@ TEST(bundle_from_captured_run)
 	assert_eq(zf_vm_write_bundle(&ri, &sum), 0);
 	expect_true(!strcmp(sum.status, "ok"));
 	expect_eq(sum.oom_kill, 1);
-	expect_eq(sum.findings, 0);
+	expect_eq(sum.findings, 1);
+	expect_eq(sum.findings_info, 1);
 	expect_eq(sum.stress_rc, 0);
 	expect_true(sum.boot_s > 3.09 && sum.boot_s < 3.11);
 	expect_true(!strcmp(sum.first_oom, "order=0 gfp=0x140dca(GFP_HIGHUSER_MOVABLE|__GFP_COMP|"
@@ -191,7 +250,16 @@ TEST(bundle_from_captured_run)
 	expect_true(cJSON_IsString(cJSON_GetObjectItem(o, "buddyinfo.after")));
 	expect_true(cJSON_IsString(cJSON_GetObjectItem(o, "zoneinfo.before")));
 	expect_true(cJSON_IsString(cJSON_GetObjectItem(o, "dmesg")));
-	expect_eq(cJSON_GetArraySize(cJSON_GetObjectItem(b, "findings")), 0);
+	assert_eq(cJSON_GetArraySize(cJSON_GetObjectItem(b, "findings")), 1);
+	o = cJSON_GetArrayItem(cJSON_GetObjectItem(b, "findings"), 0);
+	expect_true(!strcmp(cJSON_GetObjectItem(o, "oracle_id")->valuestring, ZF_KERNEL_OOM_KILL));
+	expect_true(!strcmp(cJSON_GetObjectItem(o, "severity")->valuestring, "info"));
+	expect_eq(num(o, "order"), 0);
+	expect_true(
+	    !strcmp(cJSON_GetObjectItem(o, "kernel_release")->valuestring, "6.1.0-56-cloud-amd64"));
+	o = cJSON_GetObjectItem(o, "event");
+	expect_true(!strcmp(cJSON_GetObjectItem(o, "gfp_mask")->valuestring, "0x140dca"));
+	expect_eq(num(cJSON_GetObjectItem(o, "victim"), "pid"), 133);
 	expect_eq(cJSON_GetArraySize(cJSON_GetObjectItem(b, "kernel_events")), 2);
 	o = cJSON_GetObjectItem(b, "guest_stress");
 	expect_true(cJSON_IsTrue(cJSON_GetObjectItem(o, "completed")));
@@ -210,6 +278,130 @@ TEST(bundle_from_captured_run)
 	return true;
 }
 
+#ifdef ZF_STRESS_HAVE_REPORTS
+#include "zonefuzz/report.h"
+
+/* The one evidence report under OUT/evidence/<prefix>*, parsed (NULL if not exactly one). */
+static cJSON *evidence_report(const char *out, const char *prefix)
+{
+	char cmd[1200], path[1200] = "";
+	FILE *p;
+	char *text;
+	cJSON *doc;
+	int n = 0;
+
+	snprintf(cmd, sizeof(cmd), "find '%s/evidence' -path '*/%s*' -name '*.json' -type f", out,
+		 prefix);
+	p = popen(cmd, "r");
+	if (!p)
+		return NULL;
+	while (fgets(cmd, sizeof(cmd), p)) {
+		cmd[strcspn(cmd, "\n")] = '\0';
+		snprintf(path, sizeof(path), "%s", cmd);
+		n++;
+	}
+	pclose(p);
+	if (n != 1)
+		return NULL;
+	text = zf_read_file(path, NULL);
+	doc = text ? cJSON_Parse(text) : NULL;
+	free(text);
+	return doc;
+}
+
+static const char *str(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+/*
+ * zonefuzz triage reads what stress/ writes but cannot replay: the captured
+ * oom run's bundle (its OOM-kill finding, gfp and order from the guest log)
+ * and a threaded stress finding in the stress-finding-NNN.json format of
+ * stress/threads.c. Each becomes one evidence report; nothing is rejected.
+ */
+TEST(triage_reads_evidence)
+{
+	char dir[] = "/tmp/zf-test-triage-XXXXXX", bdir[400], out[400], sf[400], err[256];
+	struct zf_vm_profile prof;
+	struct zf_vm_run_info ri;
+	struct zf_vm_summary sum;
+	const char *argv0[] = {"qemu-system-x86_64", NULL};
+	const char *threaded =
+	    "{\"schema\":\"zonefuzz.stress-threads-finding/1\",\"source\":\"threaded\","
+	    "\"oracle_id\":\"ZF_INV_COUNTERS\",\"message\":\"zone Normal: NR_FREE_PAGES 1234 "
+	    "but the free lists hold 1230\",\"func\":\"oracle walk\",\"file\":\"oracles/x.c\","
+	    "\"line\":1,\"op_index\":5,\"event_seq\":7,\"jiffies\":100,\"in_alloc\":false,"
+	    "\"task\":-1,\"gfp\":0,\"gfp_name\":\"0\",\"order\":0,\"zone_id\":2,\"check\":14,"
+	    "\"total_ops\":143181,\"at_s\":2.1,\"reproducer\":null,\"run\":{\"threads\":2,"
+	    "\"seed\":1,\"profile\":\"4.12\",\"bugs\":[\"B11\"]}}";
+	cJSON *r;
+	char cmd[700];
+	int rc;
+
+	assert_true(mkdtemp(dir) != NULL);
+	snprintf(bdir, sizeof(bdir), "%s/oom", dir);
+	snprintf(out, sizeof(out), "%s/triage", dir);
+	assert_eq(zf_mkdir_p(bdir), 0);
+	assert_true(copy_data("oom-run-ttyS1.out", bdir, "ttyS1.out"));
+	assert_true(copy_data("oom-run-console.log", bdir, "console.log"));
+	assert_eq(zf_vm_profile_load(NULL, "oom", &prof, err, sizeof(err)), 0);
+	memset(&ri, 0, sizeof(ri));
+	ri.profile = &prof;
+	snprintf(ri.out_dir, sizeof(ri.out_dir), "%s", bdir);
+	snprintf(ri.accel, sizeof(ri.accel), "tcg");
+	ri.qemu_argv = argv0;
+	assert_eq(zf_vm_write_bundle(&ri, &sum), 0);
+	snprintf(sf, sizeof(sf), "%s/threads", dir);
+	assert_eq(zf_mkdir_p(sf), 0);
+	snprintf(sf, sizeof(sf), "%s/threads/stress-finding-000.json", dir);
+	assert_eq(zf_write_file(sf, threaded, strlen(threaded)), 0);
+
+	{
+		/* the bundle directory and the findings directory, as a user passes them */
+		char a0[] = "triage", a2[] = "--out", a4[] = "--quiet";
+		char *argv[] = {a0, bdir, sf, a2, out, a4, NULL};
+
+		snprintf(cmd, sizeof(cmd), "%s/threads", dir);
+		argv[2] = cmd;
+		rc = zf_cmd_triage(6, argv);
+	}
+	expect_eq(rc, 0); /* nothing rejected */
+
+	r = evidence_report(out, "ZF_KERNEL_OOM_KILL-");
+	assert_true(r != NULL);
+	expect_true(!strcmp(str(r, "schema"), "zonefuzz.evidence-report/1"));
+	expect_true(!strcmp(str(r, "source"), "kernel"));
+	expect_true(!strcmp(str(r, "severity"), "info"));
+	expect_true(!strcmp(str(r, "gfp"), "0x140dca(GFP_HIGHUSER_MOVABLE|__GFP_COMP|__GFP_ZERO)"));
+	expect_eq(num(r, "order"), 0);
+	expect_true(!strcmp(str(r, "kernel_release"), "6.1.0-56-cloud-amd64"));
+	expect_eq(num(cJSON_GetObjectItem(r, "victim"), "pid"), 133);
+	expect_true(!strcmp(str(cJSON_GetObjectItem(r, "signature"), "order_class"), "order-0"));
+	expect_true(cJSON_IsNull(cJSON_GetObjectItem(r, "reproducer")));
+	cJSON_Delete(r);
+
+	r = evidence_report(out, "ZF_INV_COUNTERS-");
+	assert_true(r != NULL);
+	expect_true(!strcmp(str(r, "source"), "threaded"));
+	expect_true(!strcmp(str(r, "severity"), "error"));
+	/* a full-state walk: the check's template stands in for the site */
+	expect_true(strstr(str(cJSON_GetObjectItem(r, "signature"), "function"),
+			   "oracle walk: zone Z: NR_FREE_PAGES N") != NULL);
+	expect_eq(num(cJSON_GetObjectItem(r, "run"), "threads"), 2);
+	cJSON_Delete(r);
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	expect_eq(system(cmd), 0);
+	return true;
+}
+#define ZF_TRIAGE_CASE , ZF_CASE(triage_reads_evidence)
+#else
+#define ZF_TRIAGE_CASE
+#endif
+
 ZF_TEST_MAIN("stress_vm", ZF_CASE(sizes_and_durations), ZF_CASE(shipped_profiles),
-	     ZF_CASE(profile_sidecar_parse), ZF_CASE(sections_framing),
-	     ZF_CASE(bundle_from_captured_run))
+	     ZF_CASE(profile_sidecar_parse), ZF_CASE(sections_framing), ZF_CASE(kvm_probe),
+	     ZF_CASE(bundle_from_captured_run) ZF_TRIAGE_CASE)

@@ -64,6 +64,7 @@ struct zf_vm_profile {
 	char append[256];           /* extra kernel arguments */
 	char model[160];            /* zf-guest-stress arguments, comma separated */
 	unsigned int boot_margin_s; /* wall-clock allowance on top of time_s (0: default) */
+	uint64_t fragment_mb;       /* zf-guest-stress --fragment before stress-ng, 0 = none */
 };
 
 /* Parse a profile from the job file's text; name is the profile name. 0 or -1 (err). */
@@ -114,6 +115,18 @@ bool zf_vmstat_get(const char *vmstat, const char *key, int64_t *out);
 #define ZF_KERNEL_FREE_MISMATCH    "ZF_KERNEL_FREE_MISMATCH"
 #define ZF_KERNEL_LOCKUP           "ZF_KERNEL_LOCKUP"
 #define ZF_KERNEL_PANIC            "ZF_KERNEL_PANIC"
+/*
+ * Evidence, severity info: a global OOM kill the rules allow (order <= 3,
+ * __GFP_FS|__GFP_DIRECT_RECLAIM, none of the excluded bits, spec §5.9), with
+ * the request's gfp and order and the victim. It records that the check ran
+ * on a real OOM and held; it breaks no rule.
+ */
+#define ZF_KERNEL_OOM_KILL "ZF_KERNEL_OOM_KILL"
+
+/* Severity of a real-kernel finding (zf_kernel_finding.severity). */
+#define ZF_KSEV_ERROR   "error"   /* the kernel broke a rule of the spec */
+#define ZF_KSEV_WARNING "warning" /* suspicious, not a rule: stalls */
+#define ZF_KSEV_INFO    "info"    /* evidence the rule held (allowed OOM kills, failures) */
 
 /* What the kernel log says happened (a finding or not). */
 enum zf_kevent_kind {
@@ -154,6 +167,9 @@ struct zf_kevent {
 	struct zf_kgfp gfp;
 	bool memcg;   /* OOM: constraint=CONSTRAINT_MEMCG / oom_memcg */
 	bool mm_path; /* lockups: the trace shows allocator/reclaim/compaction frames */
+	/* OOM reports: the "Out of memory: Killed process N (comm)" that followed, -1 if none */
+	int victim_pid;
+	char victim_comm[32];
 	char line[256];
 };
 
@@ -161,9 +177,10 @@ struct zf_kevent {
 struct zf_kernel_finding {
 	struct zf_finding f; /* oracle_id ZF_KERNEL_*, message, gfp (model encoding), order */
 	char kernel_release[64];
-	char rule[128];      /* the rule the kernel broke, or the check that fired */
-	char excerpt[512];   /* the log line(s) / numbers */
-	struct zf_kevent ev; /* the event behind it (kind ZF_NR_KEV_KINDS for FREE_MISMATCH) */
+	char rule[128];       /* the rule the kernel broke, or the check that fired */
+	char excerpt[512];    /* the log line(s) / numbers */
+	struct zf_kevent ev;  /* the event behind it (kind ZF_NR_KEV_KINDS for FREE_MISMATCH) */
+	const char *severity; /* ZF_KSEV_ERROR, ZF_KSEV_WARNING or ZF_KSEV_INFO */
 };
 
 struct zf_evidence {
