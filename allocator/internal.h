@@ -452,7 +452,14 @@ struct zf_machine {
 	unsigned int nr_nodes;
 	uint8_t node_distance[MAX_NUMNODES][MAX_NUMNODES];
 
-	struct per_cpu_pages pcp[ZF_MAX_CPUS][NR_ZONES_TOTAL];
+	/*
+	 * The per-cpu pagesets, one row of NR_ZONES_TOTAL per CPU the machine
+	 * has (cfg.nr_cpus rows, not ZF_MAX_CPUS: machine state is sized from
+	 * the configuration, docs/benchmarks-model.md); pcp[cpu][zone id] as
+	 * the kernel's per_cpu_ptr(zone->pageset, cpu). Heap arrays like
+	 * pages[]: zf_machine_clone()/zf_machine_copy() copy them.
+	 */
+	struct per_cpu_pages (*pcp)[NR_ZONES_TOTAL]; /* [nr_cpus] */
 	unsigned int nr_cpus;
 	uint8_t cpu_to_node[ZF_MAX_CPUS];
 
@@ -492,8 +499,10 @@ struct zf_machine {
 	 * frames of nested allocations from yield callbacks, in_background) and
 	 * the locks of a threaded machine (docs/concurrency.md).
 	 */
-	struct zf_cpu_ctx cpu_ctx[ZF_MAX_CPUS];
+	struct zf_cpu_ctx *cpu_ctx; /* [nr_cpus], a heap array like pcp */
 	unsigned int ctx_cpu;       /* the context a thread that is not bound runs on */
+	/* &cpu_ctx[ctx_cpu], kept with it (zf_set_ctx_cpu()): this_cpu_ctx() is one load */
+	struct zf_cpu_ctx *ctx;
 	unsigned int alloc_nesting; /* frames pushed by threads that are not bound (all CPUs) */
 	zf_spinlock_t pcp_lock[ZF_MAX_CPUS]; /* local_irq_save() of that CPU: its pcp lists */
 	zf_spinlock_t bg_lock;               /* one thread runs the kernel threads' work */
@@ -508,7 +517,10 @@ static inline struct page *pfn_to_page(struct zf_machine *m, uint64_t pfn)
 }
 static inline struct zone *zone_by_id(struct zf_machine *m, int id)
 {
-	return &m->nodes[id / MAX_NR_ZONES].node_zones[id % MAX_NR_ZONES];
+	/* ids are >= 0: unsigned division is a shift and a mask, not a signed divide */
+	unsigned int u = (unsigned int)id;
+
+	return &m->nodes[u / MAX_NR_ZONES].node_zones[u % MAX_NR_ZONES];
 }
 static inline struct zone *page_zone(struct zf_machine *m, uint64_t pfn)
 {
@@ -546,7 +558,7 @@ static inline struct zf_cpu_ctx *this_cpu_ctx(struct zf_machine *m)
 		if (c)
 			return c;
 	}
-	return &m->cpu_ctx[m->ctx_cpu];
+	return m->ctx;
 }
 static inline const struct zf_cpu_ctx *this_cpu_ctx_ro(const struct zf_machine *m)
 {
@@ -556,7 +568,13 @@ static inline const struct zf_cpu_ctx *this_cpu_ctx_ro(const struct zf_machine *
 		if (c)
 			return c;
 	}
-	return &m->cpu_ctx[m->ctx_cpu];
+	return m->ctx;
+}
+/* added by perf: move the unbound context to cpu (m->ctx follows m->ctx_cpu) */
+static inline void zf_set_ctx_cpu(struct zf_machine *m, unsigned int cpu)
+{
+	m->ctx_cpu = cpu;
+	m->ctx = &m->cpu_ctx[cpu];
 }
 /* added by threads: is the caller a thread bound to a CPU of this (threaded) machine? */
 static inline bool zf_thread_bound(const struct zf_machine *m)

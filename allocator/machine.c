@@ -260,7 +260,7 @@ static _Thread_local struct {
 
 struct zf_cpu_ctx *zf_thread_ctx(const struct zf_machine *m)
 {
-	if (zf_bound.m != m || !m->cpu_ctx[zf_bound.cpu].bound)
+	if (zf_bound.m != m || zf_bound.cpu >= m->nr_cpus || !m->cpu_ctx[zf_bound.cpu].bound)
 		return NULL;
 	return (struct zf_cpu_ctx *)&m->cpu_ctx[zf_bound.cpu];
 }
@@ -283,6 +283,12 @@ int zf_thread_unbind(struct zf_machine *m)
 
 	if (!m || zf_bound.m != m)
 		return -1;
+	if (zf_bound.cpu >= m->nr_cpus) {
+		/* a zf_machine_copy() from a machine with fewer CPUs took this one away */
+		zf_bound.m = NULL;
+		zf_bound.cpu = 0;
+		return 0;
+	}
 	c = &m->cpu_ctx[zf_bound.cpu];
 	if (c->alloc_depth)
 		return -1; /* inside an allocation */
@@ -302,7 +308,7 @@ static bool zf_machine_allocating(const struct zf_machine *m)
 {
 	if (m->alloc_nesting)
 		return true;
-	for (unsigned int cpu = 0; cpu < ZF_MAX_CPUS; cpu++)
+	for (unsigned int cpu = 0; cpu < m->nr_cpus; cpu++)
 		if (m->cpu_ctx[cpu].alloc_depth)
 			return true;
 	return false;
@@ -572,9 +578,14 @@ struct zf_machine *zf_machine_create(const struct zf_config *cfg, char *err, siz
 		return NULL;
 
 	m = calloc(1, sizeof(*m));
-	if (!m) {
+	if (m) {
+		m->pcp = calloc(cfg->nr_cpus, sizeof(*m->pcp));
+		m->cpu_ctx = calloc(cfg->nr_cpus, sizeof(*m->cpu_ctx));
+	}
+	if (!m || !m->pcp || !m->cpu_ctx) {
 		if (err && errlen)
 			snprintf(err, errlen, "out of memory for the machine");
+		zf_machine_destroy(m);
 		return NULL;
 	}
 	m->cfg = *cfg;
@@ -606,11 +617,11 @@ struct zf_machine *zf_machine_create(const struct zf_config *cfg, char *err, siz
 	m->percpu_pagelist_fraction = cfg->percpu_pagelist_fraction;
 	m->page_group_by_mobility_disabled = cfg->mobility_disabled;
 	m->total_swap_pages = m->nr_swap_pages = cfg->swap_pages;
-	for (unsigned int cpu = 0; cpu < ZF_MAX_CPUS; cpu++) {
-		m->cpu_ctx[cpu].current = ZF_NO_TASK;
+	for (unsigned int cpu = 0; cpu < ZF_MAX_CPUS; cpu++)
 		atomic_init(&m->pcp_lock[cpu].v, 0);
-	}
-	m->ctx_cpu = 0;
+	for (unsigned int cpu = 0; cpu < m->nr_cpus; cpu++)
+		m->cpu_ctx[cpu].current = ZF_NO_TASK;
+	zf_set_ctx_cpu(m, 0);
 	atomic_init(&m->bg_lock.v, 0);
 	m->oom_lock_owner = -1;
 	atomic_init(&m->oom_lock.v, 0);
@@ -676,7 +687,7 @@ struct zf_machine *zf_machine_create(const struct zf_config *cfg, char *err, siz
 					    "cma_pages[%u]: %llu whole pageblocks do not fit in the "
 					    "managed pages of zone %s",
 					    nid, (unsigned long long)nblocks, z->name);
-				free(m);
+				zf_machine_destroy(m);
 				return NULL;
 			}
 			cma_end[nid] = ce;
@@ -701,7 +712,7 @@ struct zf_machine *zf_machine_create(const struct zf_config *cfg, char *err, siz
 			m->pageblock_flags[p >> m->pageblock_order] = MIGRATE_CMA;
 
 	/* per-cpu lists start empty; cpus are spread round robin over the nodes */
-	for (unsigned int cpu = 0; cpu < ZF_MAX_CPUS; cpu++)
+	for (unsigned int cpu = 0; cpu < m->nr_cpus; cpu++)
 		for (int zid = 0; zid < NR_ZONES_TOTAL; zid++)
 			for (int mt = 0; mt < MIGRATE_PCPTYPES; mt++)
 				zf_list_init(&m->pcp[cpu][zid].lists[mt]);
@@ -743,6 +754,8 @@ void zf_machine_destroy(struct zf_machine *m)
 		return;
 	free(m->pages);
 	free(m->pageblock_flags);
+	free(m->pcp);
+	free(m->cpu_ctx);
 	free(m);
 }
 
@@ -759,15 +772,20 @@ struct zf_machine *zf_machine_clone(const struct zf_machine *src)
 	memcpy(c, src, sizeof(*c));
 	c->pages = malloc(src->nr_pages * sizeof(struct page));
 	c->pageblock_flags = malloc(src->nr_pageblocks);
-	if (!c->pages || !c->pageblock_flags) {
+	c->pcp = malloc(src->nr_cpus * sizeof(*src->pcp));
+	c->cpu_ctx = malloc(src->nr_cpus * sizeof(*src->cpu_ctx));
+	if (!c->pages || !c->pageblock_flags || !c->pcp || !c->cpu_ctx) {
 		zf_machine_destroy(c);
 		return NULL;
 	}
 	memcpy(c->pages, src->pages, src->nr_pages * sizeof(struct page));
 	memcpy(c->pageblock_flags, src->pageblock_flags, src->nr_pageblocks);
+	memcpy(c->pcp, src->pcp, src->nr_cpus * sizeof(*src->pcp));
+	memcpy(c->cpu_ctx, src->cpu_ctx, src->nr_cpus * sizeof(*src->cpu_ctx));
+	zf_set_ctx_cpu(c, src->ctx_cpu);
 	memset(&c->hooks, 0, sizeof(c->hooks));
 	/* no thread is bound to a new machine */
-	for (unsigned int cpu = 0; cpu < ZF_MAX_CPUS; cpu++)
+	for (unsigned int cpu = 0; cpu < c->nr_cpus; cpu++)
 		c->cpu_ctx[cpu].bound = false;
 	return c;
 }
@@ -782,8 +800,10 @@ int zf_machine_copy(struct zf_machine *dst, const struct zf_machine *src)
 {
 	struct page *pages;
 	uint8_t *pbf;
+	struct per_cpu_pages(*pcp)[NR_ZONES_TOTAL];
+	struct zf_cpu_ctx *ctx;
 	struct zf_hooks hooks;
-	bool bound[ZF_MAX_CPUS];
+	bool bound[ZF_MAX_CPUS] = {false};
 
 	if (!dst || !src)
 		return -1;
@@ -793,16 +813,36 @@ int zf_machine_copy(struct zf_machine *dst, const struct zf_machine *src)
 		return -1;
 	if (zf_machine_allocating(dst) || zf_machine_allocating(src))
 		return -1;
+	/* which of dst's CPUs have threads bound: read before its arrays may go */
+	for (unsigned int cpu = 0; cpu < dst->nr_cpus; cpu++)
+		bound[cpu] = dst->cpu_ctx[cpu].bound;
+	/* the per-cpu arrays follow the source's CPU count (a bound CPU beyond it is dropped) */
+	pcp = dst->pcp;
+	ctx = dst->cpu_ctx;
+	if (dst->nr_cpus != src->nr_cpus) {
+		pcp = malloc(src->nr_cpus * sizeof(*src->pcp));
+		ctx = malloc(src->nr_cpus * sizeof(*src->cpu_ctx));
+		if (!pcp || !ctx) {
+			free(pcp);
+			free(ctx);
+			return -1;
+		}
+		free(dst->pcp);
+		free(dst->cpu_ctx);
+	}
 	pages = dst->pages;
 	pbf = dst->pageblock_flags;
 	hooks = dst->hooks;
-	for (unsigned int cpu = 0; cpu < ZF_MAX_CPUS; cpu++)
-		bound[cpu] = dst->cpu_ctx[cpu].bound;
 	memcpy(dst, src, sizeof(*dst));
 	dst->pages = pages;
 	dst->pageblock_flags = pbf;
+	dst->pcp = pcp;
+	dst->cpu_ctx = ctx;
+	zf_set_ctx_cpu(dst, src->ctx_cpu);
 	dst->hooks = hooks;
-	for (unsigned int cpu = 0; cpu < ZF_MAX_CPUS; cpu++)
+	memcpy(pcp, src->pcp, src->nr_cpus * sizeof(*src->pcp));
+	memcpy(ctx, src->cpu_ctx, src->nr_cpus * sizeof(*src->cpu_ctx));
+	for (unsigned int cpu = 0; cpu < dst->nr_cpus; cpu++)
 		dst->cpu_ctx[cpu].bound = bound[cpu];
 	memcpy(pages, src->pages, src->nr_pages * sizeof(struct page));
 	memcpy(pbf, src->pageblock_flags, src->nr_pageblocks);
@@ -816,5 +856,6 @@ const struct zf_config *zf_machine_config(const struct zf_machine *m)
 
 size_t zf_machine_state_bytes(const struct zf_machine *m)
 {
-	return sizeof(*m) + (size_t)m->nr_pages * sizeof(struct page) + (size_t)m->nr_pageblocks;
+	return sizeof(*m) + (size_t)m->nr_pages * sizeof(struct page) + (size_t)m->nr_pageblocks +
+	       (size_t)m->nr_cpus * (sizeof(*m->pcp) + sizeof(*m->cpu_ctx));
 }

@@ -181,7 +181,7 @@ void prep_new_page(struct zf_machine *m, uint64_t pfn, unsigned int order, gfp_t
 		   uint32_t alloc_flags)
 {
 	struct page *page = pfn_to_page(m, pfn);
-	struct zone *z = page_zone(m, pfn);
+	struct zone *z = zone_by_id(m, page->zid);
 	uint64_t nr = 1ULL << order;
 	int16_t owner = (int16_t)zf_current(m);
 
@@ -303,10 +303,8 @@ uint64_t rmqueue(struct zf_machine *m, struct zone *preferred_zone, struct zone 
 }
 
 /* Record the alloc_flags of the attempt that produced a page (zf_alloc_result). */
-static void zf_note_success(struct zf_machine *m, uint32_t alloc_flags)
+static inline void zf_note_success(struct zf_alloc_frame *f, uint32_t alloc_flags)
 {
-	struct zf_alloc_frame *f = cur_frame(m);
-
 	if (f && f->res)
 		f->res->alloc_flags = alloc_flags;
 }
@@ -327,30 +325,31 @@ uint64_t get_page_from_freelist(struct zf_machine *m, gfp_t gfp_mask, unsigned i
 				uint32_t alloc_flags, const struct alloc_context *ac)
 {
 	const struct zonelist *zl = ac_zonelist(m, ac);
-	struct zone *preferred = ac_preferred_zone(m, ac);
-	int classzone_idx = ac_classzone_idx(m, ac);
-	int last_pgdat_dirty_limit = -1;
-	struct zf_alloc_frame *f = cur_frame(m);
-	uint32_t saved_flags = f ? f->alloc_flags : 0;
-	int i;
-
-	if (f)
-		f->alloc_flags = alloc_flags;
-
 	/*
 	 * for_next_zone_zonelist_nodemask(): the walk starts with the preferred
 	 * zoneref's zone as it is (first_zones_zonelist() already filtered it
 	 * when it was computed); later entries are filtered by high_zoneidx and
-	 * the nodemask. A NULL preferred zone means no zone at all.
+	 * the nodemask. A NULL preferred zone means no zone at all. The
+	 * preferred zone and ac_classzone_idx() are read from the same zoneref
+	 * (ac_preferred_zone() open-coded: one zonelist lookup per call).
 	 */
-	i = zoneref_valid(zl, ac->preferred_zoneref) ? ac->preferred_zoneref : -1;
+	int i = zoneref_valid(zl, ac->preferred_zoneref) ? ac->preferred_zoneref : -1;
+	struct zone *preferred = i >= 0 ? zone_by_id(m, zl->zoneref[i]) : NULL;
+	int classzone_idx = preferred ? zone_idx(preferred) : 0;
+	int last_pgdat_dirty_limit = -1;
+	struct zf_alloc_frame *f = cur_frame(m);
+	uint32_t saved_flags = f ? f->alloc_flags : 0;
+
+	if (f)
+		f->alloc_flags = alloc_flags;
+
 	for (; i >= 0; i = next_zones_zonelist(m, zl, i + 1, ac->high_zoneidx, ac->nodemask)) {
 		struct zone *zone = zone_by_id(m, zl->zoneref[i]);
 		unsigned int wmark_idx;
 		uint64_t mark, page;
 		bool bypass;
 
-		if (cpusets_enabled(m) && (alloc_flags & ALLOC_CPUSET) &&
+		if ((alloc_flags & ALLOC_CPUSET) && cpusets_enabled(m) &&
 		    !cpuset_zone_allowed(m, zone, gfp_mask))
 			continue;
 		/* __GFP_WRITE: skip nodes over their dirty limit (spec §4.2) */
@@ -399,7 +398,8 @@ try_this_zone:
 			/* high-order ALLOC_HARDER success: maybe reserve the block (spec §4.6) */
 			if (order && (alloc_flags & ALLOC_HARDER))
 				reserve_highatomic_pageblock(m, page, zone, order);
-			zf_note_success(m, alloc_flags);
+			/* the frame is still cur_frame(m): nested allocations popped theirs */
+			zf_note_success(f, alloc_flags);
 			return page;
 		}
 		/* rmqueue failed (e.g. only ISOLATE blocks behind the watermark): next zone */
@@ -462,13 +462,17 @@ static void finalise_ac(struct zf_machine *m, gfp_t gfp_mask, unsigned int order
 	    first_zones_zonelist(m, ac_zonelist(m, ac), ac->high_zoneidx, ac->nodemask);
 }
 
-static void zf_result_init(struct zf_alloc_result *res)
+/*
+ * A result that describes "nothing allocated yet": copied from a constant
+ * (a few vector moves) rather than memset and patched, which gcc turns into
+ * a `rep stos` whose start-up cost was a visible share of an order-0 pair.
+ */
+static const struct zf_alloc_result zf_result_empty = {
+    .status = ZF_ALLOC_FAIL, .pfn = ZF_NO_PAGE, .zone_id = -1, .oom_killed = ZF_NO_TASK};
+
+static inline void zf_result_init(struct zf_alloc_result *res)
 {
-	memset(res, 0, sizeof(*res));
-	res->status = ZF_ALLOC_FAIL;
-	res->pfn = ZF_NO_PAGE;
-	res->zone_id = -1;
-	res->oom_killed = ZF_NO_TASK;
+	*res = zf_result_empty;
 }
 
 /*
@@ -648,12 +652,11 @@ int zf_alloc_pages(struct zf_machine *m, const struct zf_alloc_request *req,
 	struct zf_alloc_result local;
 	const struct task_struct *t;
 	struct zf_alloc_frame *f;
-	struct zf_cpu_ctx *c;
+	struct zf_cpu_ctx *c, *bound_ctx, *saved_ctx;
 	uint32_t nodemask;
 	int saved_current, nid;
-	unsigned int saved_cpu;
+	unsigned int saved_cpu, cpu;
 	uint64_t page;
-	bool bound;
 
 	if (!res)
 		res = &local;
@@ -661,13 +664,16 @@ int zf_alloc_pages(struct zf_machine *m, const struct zf_alloc_request *req,
 	if (!m || !req)
 		return -1;
 	t = task_of(m, req->task);
-	bound = zf_thread_bound(m);
-	if (!t || !ZF_READ_ONCE(t->alive) || req->order >= 64 ||
-	    (bound ? zf_thread_ctx(m)->alloc_depth : m->alloc_nesting) >= ZF_MAX_ALLOC_DEPTH)
+	if (!t || !ZF_READ_ONCE(t->alive) || req->order >= 64)
 		return -1;
+	/* zf_thread_bound(): a bound thread's context, NULL otherwise (one branch unthreaded) */
+	bound_ctx = __builtin_expect(m->threaded, 0) ? zf_thread_ctx(m) : NULL;
+	if ((bound_ctx ? bound_ctx->alloc_depth : m->alloc_nesting) >= ZF_MAX_ALLOC_DEPTH)
+		return -1;
+	cpu = t->cpu;
 	nid = req->preferred_nid;
 	if (nid < 0)
-		nid = m->cpu_to_node[t->cpu];
+		nid = m->cpu_to_node[cpu];
 	if ((unsigned int)nid >= m->nr_nodes)
 		return -1;
 
@@ -678,22 +684,24 @@ int zf_alloc_pages(struct zf_machine *m, const struct zf_alloc_request *req,
 	 * this is the model's hottest path).
 	 */
 	saved_cpu = m->ctx_cpu;
-	if (bound) {
-		c = zf_thread_ctx(m);
+	saved_ctx = m->ctx;
+	if (bound_ctx) {
+		c = bound_ctx;
 	} else {
-		m->ctx_cpu = t->cpu;
-		c = &m->cpu_ctx[t->cpu];
+		zf_set_ctx_cpu(m, cpu);
+		c = m->ctx;
 		m->alloc_nesting++;
 	}
 	saved_current = c->current;
 	c->current = req->task;
 	f = &c->frames[c->alloc_depth++]; /* room: the nesting was checked above */
-	memset(f, 0, sizeof(*f));
-	f->ac = NULL; /* claimed by __alloc_pages_nodemask */
-	f->gfp = req->gfp;
-	f->order = req->order;
-	f->task = req->task;
-	f->res = res;
+	*f = (struct zf_alloc_frame){
+	    .ac = NULL, /* claimed by __alloc_pages_nodemask */
+	    .gfp = req->gfp,
+	    .order = req->order,
+	    .task = req->task,
+	    .res = res,
+	};
 
 	nodemask = req->nodemask;
 	if (!nodemask)
@@ -702,9 +710,10 @@ int zf_alloc_pages(struct zf_machine *m, const struct zf_alloc_request *req,
 
 	c->alloc_depth--;
 	c->current = saved_current;
-	if (!bound) {
+	if (!bound_ctx) {
 		m->alloc_nesting--;
-		m->ctx_cpu = saved_cpu;
+		m->ctx_cpu = saved_cpu; /* zf_set_ctx_cpu(m, saved_cpu), both fields restored */
+		m->ctx = saved_ctx;
 	}
 	return page != ZF_NO_PAGE ? 0 : -1;
 }

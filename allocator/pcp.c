@@ -160,7 +160,7 @@ void zone_pcp_init(struct zf_machine *m, struct zone *z)
 	unsigned int cpu;
 	int mt;
 
-	for (cpu = 0; cpu < ZF_MAX_CPUS; cpu++) {
+	for (cpu = 0; cpu < m->nr_cpus; cpu++) {
 		struct per_cpu_pages *pcp = zone_pcp(m, z, cpu);
 
 		pcp->count = 0;
@@ -185,7 +185,7 @@ void zone_pcp_update(struct zf_machine *m, struct zone *z, const struct pcp_raci
 		__free_hot_cold_page(m, race->pfn, race->cold, smp_processor_id(m));
 		race = NULL;
 	}
-	for (cpu = 0; cpu < ZF_MAX_CPUS; cpu++)
+	for (cpu = 0; cpu < m->nr_cpus; cpu++)
 		pageset_set_high_and_batch(m, z, cpu, (race && race->cpu == cpu) ? race : NULL);
 }
 

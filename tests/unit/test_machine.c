@@ -553,6 +553,58 @@ TEST(copy_and_clone)
 	return true;
 }
 
+/*
+ * The per-cpu state (pagesets, CPU contexts) is sized from cfg.nr_cpus, not
+ * ZF_MAX_CPUS: a 2^12-page machine stays within 24 bytes of state per page
+ * (docs/benchmarks-model.md), more CPUs cost more bytes, and a copy between
+ * machines with different CPU counts takes the source's pagesets.
+ */
+TEST(state_sized_from_config)
+{
+	struct zf_config cfg;
+	struct zf_machine *a, *b;
+	struct zf_alloc_request req = {
+	    .task = 0, .gfp = ZF_GFP_KERNEL, .order = 0, .preferred_nid = -1};
+	struct zf_alloc_result res;
+	struct zf_pcp_info pa, pb;
+
+	/* bench/bench_model.c's 2^12 machine: DMA 1024, DMA32 1024, NORMAL 2048, 2 CPUs */
+	zf_config_kernel(&cfg, 1024, 1024, 2048);
+	assert_true((a = make(&cfg)) != NULL);
+	expect_eq(a->nr_pages, 4096);
+	expect_true(zf_machine_state_bytes(a) <= 24 * a->nr_pages);
+	cfg.nr_cpus = 16;
+	assert_true((b = make(&cfg)) != NULL);
+	expect_true(zf_machine_state_bytes(b) > zf_machine_state_bytes(a));
+	zf_machine_destroy(b);
+	zf_machine_destroy(a);
+
+	/* the default machine's NORMAL zone keeps freed pages on its pcp lists (high 6) */
+	zf_config_default(&cfg);
+	assert_true((a = make(&cfg)) != NULL);
+	cfg.nr_cpus = 16;
+	assert_true((b = make(&cfg)) != NULL);
+	assert_eq(zf_alloc_pages(a, &req, &res), 0);
+	assert_eq(zf_free_pages(a, 0, res.pfn, 0), 0);
+	assert_eq(zf_inspect_pcp(a, 0, res.zone_id, &pa), 0);
+	expect_true(pa.count > 0);
+
+	/* 16-CPU b becomes 2-CPU a: the same pagesets, no CPU 2 any more */
+	assert_eq(zf_machine_copy(b, a), 0);
+	expect_eq(b->nr_cpus, 2);
+	expect_eq(zf_machine_state_bytes(b), zf_machine_state_bytes(a));
+	assert_eq(zf_inspect_pcp(b, 0, res.zone_id, &pb), 0);
+	expect_eq(pb.count, pa.count);
+	expect_eq(zf_inspect_pcp(b, 2, res.zone_id, &pb), -1);
+	/* and b allocates from them */
+	assert_eq(zf_alloc_pages(b, &req, &res), 0);
+	assert_eq(zf_inspect_pcp(b, 0, res.zone_id, &pb), 0);
+	expect_eq(pb.count, pa.count - 1);
+	zf_machine_destroy(b);
+	zf_machine_destroy(a);
+	return true;
+}
+
 TEST(prng)
 {
 	struct zf_config cfg;
@@ -685,4 +737,5 @@ ZF_TEST_MAIN("machine", ZF_CASE(default_layout), ZF_CASE(boot_state),
 	     ZF_CASE(unaligned_zones_reserved_cma), ZF_CASE(cma_splits_max_order_block),
 	     ZF_CASE(zonelists), ZF_CASE(zonelist_rebuild_event), ZF_CASE(mobility_disabled_small),
 	     ZF_CASE(pageblock_bits), ZF_CASE(config_validation), ZF_CASE(copy_and_clone),
-	     ZF_CASE(prng), ZF_CASE(huge_machine), ZF_CASE(names), ZF_CASE(profiles_and_bugs))
+	     ZF_CASE(state_sized_from_config), ZF_CASE(prng), ZF_CASE(huge_machine), ZF_CASE(names),
+	     ZF_CASE(profiles_and_bugs))
