@@ -11,7 +11,14 @@
  * scenario for each test. Passes: cut everything after the operation that
  * found the violation, ddmin over the top-level operations, ddmin over every
  * nested body (repeat bodies, at_yield lists and their bodies), the smallest
- * repeat counts, and the top level once more if the nested passes helped.
+ * repeat counts, and the top level once more if the nested passes helped;
+ * then a value pass (larger allocation orders that let other operations go)
+ * and the top level again.
+ *
+ * Removal follows the data dependencies of decoded inputs: an operation
+ * that frees a handle goes with the allocation that made it, as the
+ * scenario runner rejects a free of an unknown handle (so plain ddmin
+ * could never drop an alloc/free pair, one half at a time).
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -27,6 +34,11 @@ struct zf_tr_mctx {
 	bool *keep_op;
 	bool *keep_y;
 	uint64_t *times;
+	unsigned int *order; /* per alloc op: the order the candidate uses */
+	/* handle dependencies: hid[op] groups an alloc and the frees of its handle */
+	int32_t *hid;
+	bool *h_has_alloc, *h_alive;
+	bool *live, *eff;
 	const struct zf_tr_runopt *ro;
 	const struct zf_report_signature *want;
 	unsigned int budget, tests;
@@ -38,8 +50,8 @@ struct zf_tr_mctx {
 /* laying a candidate out                                               */
 /* ------------------------------------------------------------------ */
 static int zf_tr_place(const struct zf_scenario *src, const bool *keep_op, const bool *keep_y,
-		       const uint64_t *times, struct zf_sc_range sr, struct zf_scenario *dst,
-		       struct zf_sc_range *dr, unsigned int depth)
+		       const uint64_t *times, const unsigned int *order, struct zf_sc_range sr,
+		       struct zf_scenario *dst, struct zf_sc_range *dr, unsigned int depth)
 {
 	uint32_t n = 0, j;
 
@@ -69,14 +81,16 @@ static int zf_tr_place(const struct zf_scenario *src, const bool *keep_op, const
 		j++;
 		if (op->type == ZF_SC_OP_REPEAT) {
 			struct zf_sc_range r;
-			if (zf_tr_place(src, keep_op, keep_y, times, op->u.repeat.ops, dst, &r,
-					depth + 1))
+			if (zf_tr_place(src, keep_op, keep_y, times, order, op->u.repeat.ops, dst,
+					&r, depth + 1))
 				return -1;
 			dst->ops[at].u.repeat.ops = r;
 			dst->ops[at].u.repeat.times = times ? times[ref] : op->u.repeat.times;
 		} else if (op->type == ZF_SC_OP_ALLOC) {
 			struct zf_sc_range ar = op->u.alloc.at_yield, yr;
 			uint32_t ny = 0, k = 0;
+			if (order)
+				dst->ops[at].u.alloc.order = order[ref];
 			if (ar.first > src->nr_yields || ar.count > src->nr_yields - ar.first)
 				return -1;
 			for (uint32_t y = 0; y < ar.count; y++)
@@ -92,8 +106,8 @@ static int zf_tr_place(const struct zf_scenario *src, const bool *keep_op, const
 				struct zf_sc_range r;
 				if (!keep_y[ar.first + y])
 					continue;
-				if (zf_tr_place(src, keep_op, keep_y, times, sy->ops, dst, &r,
-						depth + 1))
+				if (zf_tr_place(src, keep_op, keep_y, times, order, sy->ops, dst,
+						&r, depth + 1))
 					return -1;
 				dst->yields[yr.first + k].point = sy->point;
 				dst->yields[yr.first + k].nth = sy->nth;
@@ -107,7 +121,7 @@ static int zf_tr_place(const struct zf_scenario *src, const bool *keep_op, const
 }
 
 static int zf_tr_build(const struct zf_scenario *src, const bool *keep_op, const bool *keep_y,
-		       const uint64_t *times, struct zf_scenario *out)
+		       const uint64_t *times, const unsigned int *order, struct zf_scenario *out)
 {
 	zf_scenario_init(out);
 	memcpy(out->name, src->name, sizeof(out->name));
@@ -115,7 +129,7 @@ static int zf_tr_build(const struct zf_scenario *src, const bool *keep_op, const
 	out->cfg = src->cfg;
 	out->nr_tasks = src->nr_tasks;
 	memcpy(out->tasks, src->tasks, sizeof(out->tasks));
-	if (zf_tr_place(src, keep_op, keep_y, times, src->program, out, &out->program, 0)) {
+	if (zf_tr_place(src, keep_op, keep_y, times, order, src->program, out, &out->program, 0)) {
 		zf_scenario_free(out);
 		return -1;
 	}
@@ -133,7 +147,7 @@ int zf_tr_scenario_copy(const struct zf_scenario *sc, struct zf_scenario *out)
 			ko[i] = true;
 		for (uint32_t i = 0; i < sc->nr_yields; i++)
 			ky[i] = true;
-		rc = zf_tr_build(sc, ko, ky, NULL, out);
+		rc = zf_tr_build(sc, ko, ky, NULL, NULL, out);
 	}
 	free(ko);
 	free(ky);
@@ -167,6 +181,91 @@ uint32_t zf_tr_scenario_nr_ops(const struct zf_scenario *sc)
 }
 
 /* ------------------------------------------------------------------ */
+/* handle dependencies                                                  */
+/* ------------------------------------------------------------------ */
+static const char *zf_tr_op_handle(const struct zf_sc_op *op)
+{
+	if (op->type == ZF_SC_OP_ALLOC)
+		return op->u.alloc.handle;
+	if (op->type == ZF_SC_OP_FREE)
+		return op->u.free.handle;
+	return "";
+}
+
+/* Group every alloc with the frees of its handle (hid, -1: no handle). */
+static int zf_tr_handle_groups(struct zf_tr_mctx *c)
+{
+	const struct zf_scenario *sc = c->src;
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < sc->nr_ops; i++) {
+		const char *h = zf_tr_op_handle(&sc->ops[i]);
+		c->hid[i] = -1;
+		if (!h[0])
+			continue;
+		for (uint32_t j = 0; j < i; j++) {
+			if (c->hid[j] >= 0 && !strcmp(zf_tr_op_handle(&sc->ops[j]), h)) {
+				c->hid[i] = c->hid[j];
+				break;
+			}
+		}
+		if (c->hid[i] < 0)
+			c->hid[i] = (int32_t)n++;
+		if (sc->ops[i].type == ZF_SC_OP_ALLOC)
+			c->h_has_alloc[c->hid[i]] = true;
+	}
+	return 0;
+}
+
+/* live[op]: kept, and so are the repeat bodies / at_yield entries holding it. */
+static void zf_tr_mark_live(struct zf_tr_mctx *c, struct zf_sc_range r, unsigned int depth)
+{
+	const struct zf_scenario *sc = c->src;
+
+	if (depth > ZF_SC_MAX_DEPTH || r.first > sc->nr_ops || r.count > sc->nr_ops - r.first)
+		return;
+	for (uint32_t i = 0; i < r.count; i++) {
+		uint32_t ref = r.first + i;
+		const struct zf_sc_op *op = &sc->ops[ref];
+		if (!c->keep_op[ref])
+			continue;
+		c->live[ref] = true;
+		if (op->type == ZF_SC_OP_REPEAT) {
+			zf_tr_mark_live(c, op->u.repeat.ops, depth + 1);
+		} else if (op->type == ZF_SC_OP_ALLOC) {
+			struct zf_sc_range ar = op->u.alloc.at_yield;
+			for (uint32_t y = 0; y < ar.count && ar.first + y < sc->nr_yields; y++)
+				if (c->keep_y[ar.first + y])
+					zf_tr_mark_live(c, sc->yields[ar.first + y].ops, depth + 1);
+		}
+	}
+}
+
+/*
+ * The operations a candidate really holds: the kept ones, less the frees
+ * whose allocation was removed. Returns how many live operations remain.
+ */
+static uint32_t zf_tr_effective(struct zf_tr_mctx *c)
+{
+	const struct zf_scenario *sc = c->src;
+	uint32_t n = 0;
+
+	memset(c->live, 0, (sc->nr_ops + 1) * sizeof(bool));
+	memset(c->h_alive, 0, (sc->nr_ops + 1) * sizeof(bool));
+	zf_tr_mark_live(c, sc->program, 0);
+	for (uint32_t i = 0; i < sc->nr_ops; i++)
+		if (c->live[i] && sc->ops[i].type == ZF_SC_OP_ALLOC && c->hid[i] >= 0)
+			c->h_alive[c->hid[i]] = true;
+	for (uint32_t i = 0; i < sc->nr_ops; i++) {
+		int32_t h = c->hid[i];
+		c->eff[i] = c->keep_op[i] && !(sc->ops[i].type == ZF_SC_OP_FREE && h >= 0 &&
+					       c->h_has_alloc[h] && !c->h_alive[h]);
+		n += c->live[i] && c->eff[i];
+	}
+	return n;
+}
+
+/* ------------------------------------------------------------------ */
 /* the test and ddmin                                                   */
 /* ------------------------------------------------------------------ */
 static bool zf_tr_mtest(struct zf_tr_mctx *c)
@@ -180,7 +279,8 @@ static bool zf_tr_mtest(struct zf_tr_mctx *c)
 		return false;
 	}
 	c->tests++;
-	if (zf_tr_build(c->src, c->keep_op, c->keep_y, c->times, &cand))
+	zf_tr_effective(c);
+	if (zf_tr_build(c->src, c->eff, c->keep_y, c->times, c->order, &cand))
 		return false;
 	zf_tr_run(&cand, c->ro, NULL, &o);
 	zf_scenario_free(&cand);
@@ -293,6 +393,93 @@ static void zf_tr_min_nested(struct zf_tr_mctx *c, struct zf_sc_range r, unsigne
 	}
 }
 
+/*
+ * One greedy sweep over the operations of one range (but `skip`): drop each
+ * one whose removal keeps the signature. Returns true when one went.
+ */
+static bool zf_tr_sweep(struct zf_tr_mctx *c, struct zf_sc_range r, uint32_t skip)
+{
+	bool any = false;
+
+	for (uint32_t i = 0; i < r.count && !c->exhausted; i++) {
+		uint32_t ref = r.first + i;
+		if (ref == skip || !c->keep_op[ref])
+			continue;
+		c->keep_op[ref] = false;
+		if (zf_tr_mtest(c))
+			any = true;
+		else
+			c->keep_op[ref] = true;
+	}
+	return any;
+}
+
+/*
+ * Value pass ("simplify values", ecosystem notes §4.4): a larger order for
+ * one allocation can stand in for several others of its program - B8's
+ * seed fills a pageblock with orders 8, 7, 6, 4, 2, 1, 0 (and frees them),
+ * where 8, 7, 6, 5 leave the same few pages free; a repeat body of four
+ * order-2 allocations can become one of order 4. A raised order stays only
+ * when it lets another allocation of the same program (top level, repeat
+ * body or at_yield body) go, of at most as many pages as the raise adds:
+ * the raise and the removal are tested together, since a finding that
+ * needs free pages in a narrow window (a premature OOM) survives the pair
+ * but neither half. So no value changes for nothing; an order stays below
+ * MAX_ORDER (an order >= MAX_ORDER is another bug, B18).
+ */
+static void zf_tr_raise_orders(struct zf_tr_mctx *c, struct zf_sc_range r, unsigned int depth)
+{
+	const struct zf_scenario *sc = c->src;
+	unsigned int max_order = sc->cfg.max_order ? sc->cfg.max_order : 11;
+
+	if (depth > ZF_SC_MAX_DEPTH || r.first > sc->nr_ops || r.count > sc->nr_ops - r.first)
+		return;
+	for (uint32_t i = 0; i < r.count && !c->exhausted; i++) {
+		uint32_t ref = r.first + i;
+		const struct zf_sc_op *op = &sc->ops[ref];
+		if (!c->keep_op[ref])
+			continue;
+		if (op->type == ZF_SC_OP_REPEAT) {
+			zf_tr_raise_orders(c, op->u.repeat.ops, depth + 1);
+			continue;
+		}
+		if (op->type != ZF_SC_OP_ALLOC)
+			continue;
+		for (uint32_t y = 0; y < op->u.alloc.at_yield.count; y++) {
+			uint32_t yi = op->u.alloc.at_yield.first + y;
+			if (yi < sc->nr_yields && c->keep_y[yi])
+				zf_tr_raise_orders(c, sc->yields[yi].ops, depth + 1);
+		}
+		unsigned int orig = c->order[ref];
+		zf_tr_effective(c);
+		if (!c->live[ref])
+			continue;
+		for (unsigned int d = 1; d <= 2 && orig + d < max_order && !c->exhausted; d++) {
+			/* pages the raise adds; an allocation of at most as many may go */
+			uint64_t more = (UINT64_C(1) << (orig + d)) - (UINT64_C(1) << orig);
+			bool kept = false;
+			c->order[ref] = orig + d;
+			for (uint32_t j = 0; j < r.count && !kept && !c->exhausted; j++) {
+				uint32_t other = r.first + j;
+				if (other == ref || !c->keep_op[other] ||
+				    sc->ops[other].type != ZF_SC_OP_ALLOC ||
+				    c->order[other] >= 64 ||
+				    (UINT64_C(1) << c->order[other]) > more)
+					continue;
+				c->keep_op[other] = false;
+				kept = zf_tr_mtest(c);
+				if (!kept)
+					c->keep_op[other] = true;
+			}
+			if (kept) {
+				zf_tr_sweep(c, r, ref); /* it made room: whatever else goes */
+				break;
+			}
+			c->order[ref] = orig;
+		}
+	}
+}
+
 int zf_tr_minimize(const struct zf_scenario *sc, const struct zf_tr_runopt *ro,
 		   const struct zf_report_signature *want, const struct zf_tr_minopt *mo,
 		   struct zf_scenario *out, struct zf_tr_minstats *st)
@@ -311,12 +498,21 @@ int zf_tr_minimize(const struct zf_scenario *sc, const struct zf_tr_runopt *ro,
 	c.keep_op = malloc((sc->nr_ops + 1) * sizeof(bool));
 	c.keep_y = malloc((sc->nr_yields + 1) * sizeof(bool));
 	c.times = malloc((sc->nr_ops + 1) * sizeof(uint64_t));
-	if (!c.keep_op || !c.keep_y || !c.times)
+	c.order = malloc((sc->nr_ops + 1) * sizeof(unsigned int));
+	c.hid = malloc((sc->nr_ops + 1) * sizeof(int32_t));
+	c.h_has_alloc = calloc(sc->nr_ops + 1, sizeof(bool));
+	c.h_alive = calloc(sc->nr_ops + 1, sizeof(bool));
+	c.live = calloc(sc->nr_ops + 1, sizeof(bool));
+	c.eff = calloc(sc->nr_ops + 1, sizeof(bool));
+	if (!c.keep_op || !c.keep_y || !c.times || !c.order || !c.hid || !c.h_has_alloc ||
+	    !c.h_alive || !c.live || !c.eff)
 		goto out;
 	for (uint32_t i = 0; i < sc->nr_ops; i++) {
 		c.keep_op[i] = true;
 		c.times[i] = sc->ops[i].type == ZF_SC_OP_REPEAT ? sc->ops[i].u.repeat.times : 0;
+		c.order[i] = sc->ops[i].type == ZF_SC_OP_ALLOC ? sc->ops[i].u.alloc.order : 0;
 	}
+	zf_tr_handle_groups(&c);
 	for (uint32_t i = 0; i < sc->nr_yields; i++)
 		c.keep_y[i] = true;
 	st->ops_before = zf_tr_scenario_nr_ops(sc);
@@ -339,8 +535,14 @@ int zf_tr_minimize(const struct zf_scenario *sc, const struct zf_tr_runopt *ro,
 	zf_tr_min_nested(&c, sc->program, 0);
 	if (c.tests != before_nested && !c.exhausted)
 		zf_tr_ddmin_range(&c, sc->program);
+	/* 5. larger orders that let other operations go, then the top level again */
+	uint32_t before_values = zf_tr_effective(&c);
+	zf_tr_raise_orders(&c, sc->program, 0);
+	if (zf_tr_effective(&c) < before_values && !c.exhausted)
+		zf_tr_ddmin_range(&c, sc->program);
 
-	rc = zf_tr_build(sc, c.keep_op, c.keep_y, c.times, out);
+	zf_tr_effective(&c);
+	rc = zf_tr_build(sc, c.eff, c.keep_y, c.times, c.order, out);
 	if (!rc)
 		st->ops_after = zf_tr_scenario_nr_ops(out);
 out:
@@ -349,6 +551,12 @@ out:
 	free(c.keep_op);
 	free(c.keep_y);
 	free(c.times);
+	free(c.order);
+	free(c.hid);
+	free(c.h_has_alloc);
+	free(c.h_alive);
+	free(c.live);
+	free(c.eff);
 	return rc;
 }
 

@@ -261,6 +261,12 @@ struct zf_tr_triage {
 	uint32_t bugs_enabled, bugs_needed;
 	cJSON *known; /* borrowed: the known-findings entry that matched */
 	char known_file[256];
+	/*
+	 * The bucket: the signature's key, plus "|planted:B4,..." for a planted
+	 * finding (docs/triage.md "Signature and buckets"); id = sha256[:12].
+	 */
+	char bucket_key[352];
+	char bucket_id[13];
 };
 
 /* Build the report document (without dedup, which the caller merges in). */
@@ -318,7 +324,8 @@ void zf_tr_known_load(struct zf_tr_known *k, const char *dir);
 void zf_tr_known_free(struct zf_tr_known *k);
 /* The entry matching a signature, or NULL. */
 const cJSON *zf_tr_known_match(const struct zf_tr_known *k, const struct zf_report_signature *s,
-			       const char **file);
+			       const struct zf_finding *f, int profile, const char **file);
+void zf_tr_bucket_of(struct zf_tr_triage *t);
 
 /*
  * Load an artifact. 0: loaded; 1: skipped with a note (in msg); -1: rejected

@@ -389,7 +389,7 @@ cJSON *zf_tr_report_build(const struct zf_tr_triage *t, time_t now)
 
 	zf_tr_iso_time(now, ts, sizeof(ts));
 	cJSON_AddStringToObject(doc, "schema", ZF_REPORT_SCHEMA);
-	cJSON_AddStringToObject(doc, "id", t->sig.id);
+	cJSON_AddStringToObject(doc, "id", t->bucket_id);
 	if (walk)
 		/* a walk has no site: the check and the operation it followed name it */
 		snprintf(buf, sizeof(buf), "INVARIANT %s: %s (after %s)", t->sig.oracle,
@@ -402,7 +402,10 @@ cJSON *zf_tr_report_build(const struct zf_tr_triage *t, time_t now)
 	cJSON_AddStringToObject(doc, "title", buf);
 	cJSON_AddStringToObject(doc, "created", ts);
 	cJSON_AddStringToObject(doc, "updated", ts);
-	cJSON_AddItemToObject(doc, "signature", zf_tr_signature_json(&t->sig));
+	cJSON *sj = zf_tr_signature_json(&t->sig);
+	/* the bucket's key: the signature, + the planted bugs a planted finding needs */
+	cJSON_AddStringToObject(sj, "bucket_key", t->bucket_key);
+	cJSON_AddItemToObject(doc, "signature", sj);
 
 	c = cJSON_AddObjectToObject(doc, "classification");
 	cJSON_AddStringToObject(c, "kind", t->kind);

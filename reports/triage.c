@@ -459,15 +459,88 @@ void zf_tr_known_free(struct zf_tr_known *k)
 	memset(k, 0, sizeof(*k));
 }
 
-/* A field of a known entry matches when absent, "*", or equal. */
-static bool zf_tr_known_field(const cJSON *o, const char *key, const char *val)
+/*
+ * A field of a known entry matches when absent, "*", equal, or (an array)
+ * when one of its strings does. For "function", an entry written for a
+ * full-state walk ("oracle walk", what the finding itself records and what
+ * tests/known and the soak use) also matches triage's "oracle walk: <check
+ * template>" (docs/triage.md "Signature and buckets"): the check is then
+ * narrowed by the entry's "classify" messages, not by the template.
+ */
+static bool zf_tr_known_one(const char *want, const char *got, bool walk_prefix)
 {
-	const char *v = zf_tr_json_str(o, key, NULL);
-	return !v || !strcmp(v, "*") || !strcmp(v, val);
+	size_t n = strlen(want);
+	if (!strcmp(want, "*") || !strcmp(want, got))
+		return true;
+	return walk_prefix && !strcmp(want, "oracle walk") && !strncmp(got, want, n) &&
+	       !strncmp(got + n, ": ", 2);
+}
+
+static bool zf_tr_known_field(const cJSON *o, const char *key, const char *val, bool walk_prefix)
+{
+	const cJSON *v = o ? cJSON_GetObjectItemCaseSensitive(o, key) : NULL, *e;
+	if (!v || cJSON_IsNull(v))
+		return true;
+	if (cJSON_IsString(v))
+		return zf_tr_known_one(v->valuestring, val, walk_prefix);
+	if (!cJSON_IsArray(v) || !cJSON_GetArraySize(v))
+		return true;
+	cJSON_ArrayForEach(e, v)
+	{
+		if (cJSON_IsString(e) && zf_tr_known_one(e->valuestring, val, walk_prefix))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * "classify" (the keys tests/known entries and bench/soak.c share): every
+ * list given must have one entry that matches - gfp_class and order_class
+ * exactly, message as a substring of the finding's message. Entries that
+ * differ only by message (several oom_invoked findings) are told apart here.
+ */
+static bool zf_tr_known_classify(const cJSON *cl, const struct zf_report_signature *s,
+				 const struct zf_finding *f)
+{
+	const cJSON *m, *e;
+	bool any = false;
+
+	if (!cJSON_IsObject(cl))
+		return true;
+	if (!zf_tr_known_field(cl, "gfp_class", s->gfp_class, false) ||
+	    !zf_tr_known_field(cl, "order_class", s->order_class, false))
+		return false;
+	m = cJSON_GetObjectItemCaseSensitive(cl, "message");
+	if (cJSON_IsString(m))
+		return !f || strstr(f->message, m->valuestring);
+	if (!cJSON_IsArray(m) || !cJSON_GetArraySize(m) || !f)
+		return true;
+	cJSON_ArrayForEach(e, m)
+	{
+		if (cJSON_IsString(e) && strstr(f->message, e->valuestring))
+			any = true;
+	}
+	return any;
+}
+
+/* "profiles_affected": a finding on a profile the entry says is fixed is not that entry. */
+static bool zf_tr_known_profile(const cJSON *e, int profile)
+{
+	const cJSON *pa = cJSON_GetObjectItemCaseSensitive(e, "profiles_affected"), *p;
+	if (profile < 0 || !cJSON_IsArray(pa) || !cJSON_GetArraySize(pa))
+		return true;
+	cJSON_ArrayForEach(p, pa)
+	{
+		enum zf_profile_id id;
+		if (cJSON_IsString(p) && !zf_profile_parse(p->valuestring, &id) &&
+		    (int)id == profile)
+			return true;
+	}
+	return false;
 }
 
 const cJSON *zf_tr_known_match(const struct zf_tr_known *k, const struct zf_report_signature *s,
-			       const char **file)
+			       const struct zf_finding *f, int profile, const char **file)
 {
 	for (size_t i = 0; i < k->n; i++) {
 		const cJSON *e = k->entries[i],
@@ -481,17 +554,59 @@ const cJSON *zf_tr_known_match(const struct zf_tr_known *k, const struct zf_repo
 			const char *oracle = zf_tr_json_str(o, "oracle", NULL);
 			if (!oracle)
 				continue; /* an entry must name at least the oracle */
-			ok = zf_tr_known_field(o, "oracle", s->oracle) &&
-			     zf_tr_known_field(o, "function", s->function) &&
-			     zf_tr_known_field(o, "gfp_class", s->gfp_class) &&
-			     zf_tr_known_field(o, "order_class", s->order_class);
+			ok = zf_tr_known_field(o, "oracle", s->oracle, false) &&
+			     zf_tr_known_field(o, "function", s->function, true) &&
+			     zf_tr_known_field(o, "gfp_class", s->gfp_class, false) &&
+			     zf_tr_known_field(o, "order_class", s->order_class, false);
 		}
+		ok = ok &&
+		     zf_tr_known_classify(cJSON_GetObjectItemCaseSensitive(e, "classify"), s, f) &&
+		     zf_tr_known_profile(e, profile);
 		if (ok) {
 			*file = k->files[i];
 			return e;
 		}
 	}
 	return NULL;
+}
+
+void zf_tr_bucket_of(struct zf_tr_triage *t)
+{
+	char hex[65];
+	int n = snprintf(t->bucket_key, sizeof(t->bucket_key), "%s", t->sig.key);
+
+	if (n < 0 || (size_t)n >= sizeof(t->bucket_key))
+		n = (int)strlen(t->bucket_key);
+
+	/*
+	 * A planted finding's bucket also names the planted bugs it needs: the
+	 * leave-one-out replay (step 6) is ground truth the symptom lacks, as a
+	 * Magma canary is. Two planted bugs can trip the same check in the same
+	 * function (B4 and B5 both leave a stale zoneref that the premature-OOM
+	 * oracle reports alike; B11 and B23 both leave NR_FREE_PAGES high), and
+	 * must still be two bugs. Likewise a known finding's bucket names its
+	 * tests/known entry: entries that share a signature and differ by their
+	 * "classify" message are different findings. New findings keep the
+	 * plain signature.
+	 */
+	if (!strcmp(t->kind, "known") && t->known) {
+		/* entries told apart by "classify" (four oom_invoked ones) stay apart */
+		n += snprintf(t->bucket_key + n, sizeof(t->bucket_key) - (size_t)n, "|known:%s",
+			      zf_tr_json_str(t->known, "id", t->known_file));
+	} else if (!strcmp(t->kind, "planted") && t->bugs_needed) {
+		const char *sep = "|planted:";
+		for (uint32_t b = 1; b && n > 0 && (size_t)n < sizeof(t->bucket_key); b <<= 1) {
+			const char *name = (t->bugs_needed & b) ? zf_bug_name(b) : NULL;
+			if (!name)
+				continue;
+			n += snprintf(t->bucket_key + n, sizeof(t->bucket_key) - (size_t)n, "%s%s",
+				      sep, name);
+			sep = ",";
+		}
+	}
+	zf_report_sha256_hex(t->bucket_key, strlen(t->bucket_key), hex);
+	memcpy(t->bucket_id, hex, 12);
+	t->bucket_id[12] = '\0';
 }
 
 /* ------------------------------------------------------------------ */
@@ -769,12 +884,14 @@ int zf_tr_triage_one(const struct zf_tr_opts *o, const struct zf_tr_known *known
 	}
 	if (known && strcmp(t->kind, "planted")) {
 		const char *file = NULL;
-		const cJSON *e = zf_tr_known_match(known, &t->sig, &file);
+		const cJSON *e =
+		    zf_tr_known_match(known, &t->sig, &t->fin.f, (int)t->min->cfg.profile, &file);
 		if (e) {
 			t->kind = "known";
 			t->known = (cJSON *)e;
 			snprintf(t->known_file, sizeof(t->known_file), "%s", file);
 		}
 	}
+	zf_tr_bucket_of(t);
 	return 1;
 }

@@ -463,7 +463,7 @@ static int zf_tr_store_merge(struct zf_tr_store *s, const struct zf_tr_triage *t
 			     const char **bucket_name, char *err, size_t errlen)
 {
 	cJSON *fresh = zf_tr_report_build(t, now), *doc, *dedup, *arts;
-	long i = zf_tr_store_find_id(s, t->sig.id);
+	long i = zf_tr_store_find_id(s, t->bucket_id);
 	char ts[32], name[96];
 	bool created = i < 0;
 
@@ -471,7 +471,7 @@ static int zf_tr_store_merge(struct zf_tr_store *s, const struct zf_tr_triage *t
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	snprintf(name, sizeof(name), "%s-%s", t->sig.oracle, t->sig.id);
+	snprintf(name, sizeof(name), "%s-%s", t->sig.oracle, t->bucket_id);
 	zf_tr_iso_time(now, ts, sizeof(ts));
 	if (created) {
 		doc = fresh;

@@ -138,8 +138,11 @@ def test_planted_b23_report_fields():
     expect(s["function"].startswith("oracle walk: ") and "NR_FREE_PAGES" in s["function"], s["function"])
     expect(s["gfp_class"] == "none" and s["order_class"] == "none", "classes of a finding between operations")
     expect(s["key"] == "|".join([s["oracle"], s["function"], s["gfp_class"], s["order_class"]]), "key")
-    expect(s["id"] == sha256(s["key"].encode())[:12] == d["id"], "id is sha256(key)[:12]")
-    expect(os.path.basename(bdir) == "ZF_INV_COUNTERS-" + s["id"], "bucket dir " + bdir)
+    expect(s["id"] == sha256(s["key"].encode())[:12], "signature id is sha256(key)[:12]")
+    # a planted finding's bucket also names the planted bug it needs
+    expect(s["bucket_key"] == s["key"] + "|planted:B23", s["bucket_key"])
+    expect(d["id"] == sha256(s["bucket_key"].encode())[:12], "bucket id is sha256(bucket_key)[:12]")
+    expect(os.path.basename(bdir) == "ZF_INV_COUNTERS-" + d["id"], "bucket dir " + bdir)
     c = d["classification"]
     expect(c["kind"] == "planted" and c["planted_bugs"] == ["B23"] and c["bugs_enabled"] == ["B23"], str(c))
     expect(c["crash_line"] == "zonefuzz: ASSERTION FAILED: ZF_INV_COUNTERS in oracle walk", c["crash_line"])
@@ -477,6 +480,165 @@ def test_html_in_headless_chromium():
     return None
 
 
+# ---- the issue's bars: every planted bug, 30 crashes of one bug, known findings ----
+def bugs_tsv():
+    """bench/fuzz/bugs.tsv: bug -> (fuzz target, the oracles that catch it)."""
+    out = {}
+    with open(os.path.join(ARGS.source, "bench", "fuzz", "bugs.tsv")) as f:
+        for line in f:
+            if line.strip() and not line.startswith("#"):
+                bug, target, oracles = line.rstrip("\n").split("\t")
+                out[bug] = (target, oracles)
+    return out
+
+
+def planted_oracle(bug):
+    """The oracle the catalogue names for a bug (tests/planted/Bn.json "_planted")."""
+    return load(os.path.join(ARGS.source, "tests", "planted", bug + ".json"))["_planted"]["oracle"]
+
+
+def fuzz_crashes(target, data, bug, oracles):
+    """The harness's verdict in a planted-bug benchmark (bug-bench.sh): a finding only with the bug."""
+    p = os.path.join(ARGS.work, "fuzz-crash.bin")
+    write(p, data)
+    env = dict(os.environ, ZF_BUGS=bug, ZF_ORACLES=oracles, ZF_FUZZ_DIFF="1", ZF_FUZZ_NO_ABORT="1")
+    r = subprocess.run([os.path.join(ARGS.replay_dir, "zf-replay-" + target), p], capture_output=True, text=True, env=env, timeout=120)
+    return "ASSERTION FAILED" in r.stderr
+
+
+def crash_fixtures():
+    """tests/reports/crashes/<bug>/crash-*: one per planted bug (make_crash_fixtures.py)."""
+    out = {}
+    for bug in bugs_tsv():
+        files = [p for p in glob.glob(os.path.join(ARGS.source, "tests", "reports", "crashes", bug, "crash-*"))
+                 if not p.endswith(".meta.json")]
+        expect(len(files) == 1, "%s: one crash fixture, found %d" % (bug, len(files)))
+        out[bug] = files[0]
+    return out
+
+
+def test_bars_every_planted_bug():
+    """Each planted bug's fuzz crash: one bucket of its own, <= 20 ops, 5/5, its oracle, its bug."""
+    tsv = bugs_tsv()
+    fixtures = crash_fixtures()
+    expect(len(fixtures) == 11, "eleven planted bugs in bugs.tsv, got %d" % len(fixtures))
+    src = os.path.join(ARGS.work, "bars", "in")
+    for bug, path in fixtures.items():
+        target, oracles = tsv[bug]
+        meta = load(path + ".meta.json")
+        expect(meta["bugs"] == [bug] and meta["target"] == target, "%s sidecar %s" % (bug, meta))
+        data = open(path, "rb").read()
+        # still a crash of that bug for the harness (a stale fixture fails here, not later)
+        expect(fuzz_crashes(target, data, bug, oracles), "%s: %s no longer crashes zf-replay-%s" % (bug, path, target))
+        shutil.copytree(os.path.dirname(path), os.path.join(src, bug))
+    out = os.path.join(ARGS.work, "bars", "out")
+    # together, in one run: the target and the bug come from each file's sidecar
+    triage([src], out, "--jobs", "2", check_rc=0)
+    rs = reports(out)
+    by_bug = {}
+    for rp in rs:
+        d = load(rp)
+        check_schema(d, rp)
+        check_sarif(os.path.join(os.path.dirname(rp), "report.sarif"))
+        arts = d["dedup"]["artifacts"]
+        bugs = sorted({a["path"].split(os.sep)[-2] for a in arts})
+        expect(len(bugs) == 1, "bucket %s holds crashes of %s" % (d["id"], bugs))
+        expect(bugs[0] not in by_bug, "%s: two buckets" % bugs[0])
+        by_bug[bugs[0]] = d
+    expect(sorted(by_bug) == sorted(fixtures), "buckets %s for bugs %s" % (sorted(by_bug), sorted(fixtures)))
+    expect(len(rs) == 11 and len({d["id"] for d in by_bug.values()}) == 11, "eleven bugs, eleven distinct buckets: %d" % len(rs))
+    for bug, d in sorted(by_bug.items()):
+        target, oracles = tsv[bug]
+        rp = d["reproducer"]
+        c = d["classification"]
+        expect(d["dedup"]["count"] == 1, "%s: count %d" % (bug, d["dedup"]["count"]))
+        expect(rp["minimized"]["ops"] <= 20, "%s: minimised to %d ops (> 20)" % (bug, rp["minimized"]["ops"]))
+        expect(rp["minimized"]["ops"] <= rp["original"]["ops"], "%s: minimisation grew the input" % bug)
+        r = rp["reproducibility"]
+        expect(r["attempts"] == 5 and r["reproduced"] == 5 and r["rate"] == 1 and r["stable"], "%s: %s" % (bug, r))
+        expect(d["signature"]["oracle"] == planted_oracle(bug), "%s: oracle %s, want %s" % (bug, d["signature"]["oracle"], planted_oracle(bug)))
+        expect(c["kind"] == "planted" and c["planted_bugs"] == [bug] and c["bugs_enabled"] == [bug], "%s: %s" % (bug, c))
+        expect(d["signature"]["bucket_key"] == d["signature"]["key"] + "|planted:" + bug, d["signature"]["bucket_key"])
+        expect(d["provenance"]["target"] == target, "%s: target %s" % (bug, d["provenance"]["target"]))
+        # the minimised bytes are a crash of that bug for the harness, and only with it
+        by = rp["bytes"]
+        expect(by and by["verified"], "%s: no verified bytes (%s)" % (bug, rp.get("bytes_note")))
+        raw = base64.b64decode(by["data"])
+        expect(fuzz_crashes(by["target"], raw, bug, oracles), "%s: the minimised bytes do not crash zf-replay-%s" % (bug, by["target"]))
+        expect("ASSERTION FAILED: " + planted_oracle(bug) in replay(by["target"], raw, bug), "%s: replay names the oracle" % bug)
+    return "ops " + " ".join("%s:%d" % (b, by_bug[b]["reproducer"]["minimized"]["ops"]) for b in sorted(by_bug, key=lambda x: int(x[1:])))
+
+
+def test_bars_thirty_mutants_one_bucket():
+    """30 distinct fuzz crashes of B11 (byte mutations of its fixture that the harness
+    still reports, generated from a fixed random seed) -> one bucket, count 30."""
+    import random
+    bug = "B11"
+    target, oracles = bugs_tsv()[bug]
+    seed = open(crash_fixtures()[bug], "rb").read()
+    rng = random.Random(30)
+    d = os.path.join(ARGS.work, "mutants", "in", target)
+    seen, n, tries = {sha256(seed)}, 0, 0
+    while n < 30 and tries < 3000:
+        tries += 1
+        m = bytearray(seed)
+        for _ in range(rng.randint(1, 3)):  # byte flips past the 4-byte header
+            m[rng.randrange(4, len(m))] = rng.randrange(256)
+        if rng.random() < 0.5:  # and an operation inserted at the end
+            m += bytes(rng.randrange(256) for _ in range(4))
+        m = bytes(m)
+        if sha256(m) in seen:
+            continue
+        seen.add(sha256(m))
+        if fuzz_crashes(target, m, bug, oracles):
+            write(os.path.join(d, "crash-%s" % hashlib.sha1(m).hexdigest()), m)
+            n += 1
+    expect(n == 30, "30 crashing mutants of %s, found %d in %d tries" % (bug, n, tries))
+    out = os.path.join(ARGS.work, "mutants", "out")
+    triage([os.path.dirname(d)], out, "--bugs", bug, "--jobs", "2", check_rc=0)
+    rs = reports(out)
+    expect(len(rs) == 1, "thirty crashes of %s: %d buckets (%s)" % (bug, len(rs), [load(p)["signature"]["bucket_key"] for p in rs]))
+    doc = load(rs[0])
+    check_schema(doc, rs[0])
+    expect(doc["dedup"]["count"] == 30 and len({a["sha256"] for a in doc["dedup"]["artifacts"]}) == 30, "count %d" % doc["dedup"]["count"])
+    expect(doc["classification"]["planted_bugs"] == [bug], str(doc["classification"]))
+    expect(doc["signature"]["oracle"] == planted_oracle(bug), doc["signature"]["oracle"])
+    expect(doc["reproducer"]["minimized"]["ops"] <= 20, "ops %d" % doc["reproducer"]["minimized"]["ops"])
+    return "%d tries" % tries
+
+
+def test_bars_known_scenarios_triage_as_known():
+    """Every tests/known/NAME.json scenario triages as known, with its own id."""
+    kdir = os.path.join(ARGS.source, "tests", "known")
+    entries = sorted(glob.glob(os.path.join(kdir, "*.json")))
+    expect(entries, "no tests/known entries")
+    ids = []
+    for path in entries:
+        e = load(path)
+        scen = dict(e["scenario"])
+        scen.setdefault("name", e["id"])
+        base = os.path.join(ARGS.work, "known", e["id"])
+        p = os.path.join(base, "in", e["id"] + ".json")
+        write(p, json.dumps(scen))
+        out = os.path.join(base, "out")
+        # the walk interval of check_known.cmake; one attempt, a small budget: speed only
+        r = subprocess.run([ARGS.triage, p, "--out", out, "--known", kdir, "--walk-interval", "64", "--repeat", "1", "--budget", "400", "-q"],
+                           capture_output=True, text=True, timeout=280, env={k: v for k, v in os.environ.items() if k != "ZF_BUGS"})
+        expect(r.returncode == 0, "%s: triage exit %d %s" % (e["id"], r.returncode, r.stderr[-300:]))
+        rs = reports(out)
+        expect(len(rs) == 1, "%s: %d buckets" % (e["id"], len(rs)))
+        d = load(rs[0])
+        check_schema(d, rs[0])
+        c = d["classification"]
+        expect(c["kind"] == "known" and c["known"] and c["known"]["id"] == e["id"],
+               "%s triaged as %s %s (%s)" % (e["id"], c["kind"], c["known"] and c["known"]["id"], d["signature"]["key"]))
+        expect(d["signature"]["oracle"] == e["signature"]["oracle"], "%s: oracle" % e["id"])
+        expect(d["signature"]["bucket_key"] == d["signature"]["key"] + "|known:" + e["id"], d["signature"]["bucket_key"])
+        ids.append(d["id"])
+    expect(len(set(ids)) == len(ids), "each known finding has a bucket of its own")
+    return "%d entries" % len(entries)
+
+
 TESTS = [
     test_planted_b23_report_fields,
     test_sidecar_and_afl_names,
@@ -487,6 +649,9 @@ TESTS = [
     test_bundles_and_scenarios,
     test_kill_midway_leaves_reports_whole,
     test_html_in_headless_chromium,
+    test_bars_every_planted_bug,
+    test_bars_thirty_mutants_one_bucket,
+    test_bars_known_scenarios_triage_as_known,
 ]
 
 
@@ -497,7 +662,8 @@ def main():
     ap.add_argument("--replay-dir", required=True)
     ap.add_argument("--source", required=True)
     ap.add_argument("--work", required=True)
-    ap.add_argument("-k", default="")
+    ap.add_argument("-k", default="", help="run only the tests whose name contains this")
+    ap.add_argument("--skip", default="", help="skip the tests whose name contains this")
     ARGS = ap.parse_args()
     shutil.rmtree(ARGS.work, ignore_errors=True)
     os.makedirs(ARGS.work)
@@ -507,7 +673,7 @@ def main():
     jsonschema.Draft7Validator.check_schema(SARIF_SCHEMA)
     passed = failed = skipped = 0
     for t in TESTS:
-        if ARGS.k and ARGS.k not in t.__name__:
+        if (ARGS.k and ARGS.k not in t.__name__) or (ARGS.skip and ARGS.skip in t.__name__):
             continue
         t0 = time.time()
         try:

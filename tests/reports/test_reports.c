@@ -208,12 +208,12 @@ TEST(known_match_fields_and_wildcards)
 	assert_eq(zf_tr_write_atomic(b, jb, strlen(jb), err, sizeof(err)), 0);
 	zf_tr_known_load(&k, dir);
 	expect_eq(k.n, 2);
-	const cJSON *e = zf_tr_known_match(&k, &s, &file);
+	const cJSON *e = zf_tr_known_match(&k, &s, NULL, -1, &file);
 	assert_true(e != NULL);
 	expect_true(!strcmp(file, "b.json"));
 	expect_true(!strcmp(zf_tr_json_str(e, "explanation", ""), "NOFAIL loops"));
 	snprintf(s.oracle, sizeof(s.oracle), "ZF_INV_BUDDY");
-	expect_true(zf_tr_known_match(&k, &s, &file) == NULL);
+	expect_true(zf_tr_known_match(&k, &s, NULL, -1, &file) == NULL);
 	zf_tr_known_free(&k);
 	/* an absent directory is tolerated */
 	zf_tr_known_load(&k, "/nonexistent/zonefuzz/known");
@@ -223,6 +223,108 @@ TEST(known_match_fields_and_wildcards)
 	rmdir(dir);
 	free(a);
 	free(b);
+	return true;
+}
+
+/*
+ * tests/known entries for full-state walks say "oracle walk" (what the
+ * finding records); triage's signature says "oracle walk: <check template>".
+ * The prefix matches, "classify" messages pick the entry, and a profile the
+ * entry lists as fixed does not match.
+ */
+TEST(known_match_walk_prefix_classify_profiles)
+{
+	struct zf_tr_known k;
+	struct zf_report_signature s;
+	struct zf_finding f;
+	const char *file = NULL;
+	enum zf_profile_id p412, p61;
+	char dir[] = "/tmp/zf-known-walk-XXXXXX", err[128];
+
+	assert_eq(zf_profile_parse("4.12", &p412), 0);
+	assert_eq(zf_profile_parse("6.1", &p61), 0);
+	memset(&f, 0, sizeof(f));
+	f.oracle_id = "ZF_INV_COUNTERS";
+	f.func = "oracle walk";
+	snprintf(f.message, sizeof(f.message),
+		 "zone DMA: NR_FREE_PAGES 512 != 511 pages on non-ISOLATE free lists");
+	zf_report_signature_of(&f, 11, &s);
+	assert_true(!strncmp(s.function, "oracle walk: ", 13));
+
+	assert_true(mkdtemp(dir));
+	char *a = zf_tr_path_join(dir, "a.json"), *b = zf_tr_path_join(dir, "b.json");
+	/* a.json sorts first and shares oracle and function: only its message differs */
+	const char *ja = "{\"id\": \"K-ha\", \"signature\": {\"oracle\": \"ZF_INV_COUNTERS\", "
+			 "\"function\": \"oracle walk\"}, \"classify\": {\"message\": "
+			 "[\"nr_reserved_highatomic\"]}, \"explanation\": \"x\"}";
+	const char *jb = "{\"id\": \"K-nr\", \"signature\": {\"oracle\": \"ZF_INV_COUNTERS\", "
+			 "\"function\": \"oracle walk\"}, \"classify\": {\"message\": "
+			 "[\"NR_FREE_PAGES\"]}, \"profiles_affected\": [\"4.12\", \"4.13\"], "
+			 "\"explanation\": \"y\"}";
+	assert_eq(zf_tr_write_atomic(a, ja, strlen(ja), err, sizeof(err)), 0);
+	assert_eq(zf_tr_write_atomic(b, jb, strlen(jb), err, sizeof(err)), 0);
+	zf_tr_known_load(&k, dir);
+	expect_eq(k.n, 2);
+	const cJSON *e = zf_tr_known_match(&k, &s, &f, (int)p412, &file);
+	assert_true(e != NULL);
+	expect_true(!strcmp(zf_tr_json_str(e, "id", ""), "K-nr"));
+	expect_true(!strcmp(file, "b.json"));
+	/* 6.1 is not among the entry's affected profiles */
+	expect_true(zf_tr_known_match(&k, &s, &f, (int)p61, &file) == NULL);
+	/* the other check of the same oracle picks the other entry */
+	snprintf(f.message, sizeof(f.message),
+		 "zone Normal: nr_reserved_highatomic 512 != 0 HIGHATOMIC pageblocks * 512");
+	zf_report_signature_of(&f, 11, &s);
+	e = zf_tr_known_match(&k, &s, &f, (int)p61, &file);
+	assert_true(e != NULL);
+	expect_true(!strcmp(zf_tr_json_str(e, "id", ""), "K-ha"));
+	/* "oracle walk" is a prefix of walk signatures only, not of any function */
+	f.func = "oracle walker";
+	zf_report_signature_of(&f, 11, &s);
+	expect_true(zf_tr_known_match(&k, &s, &f, (int)p412, &file) == NULL);
+	zf_tr_known_free(&k);
+	unlink(a);
+	unlink(b);
+	rmdir(dir);
+	free(a);
+	free(b);
+	return true;
+}
+
+/* The bucket: the signature, + the planted bugs needed, + the known entry. */
+TEST(bucket_key_names_planted_bugs_and_known_entry)
+{
+	struct zf_tr_triage t;
+	char hex[65];
+	cJSON *entry = cJSON_Parse("{\"id\": \"pcp-update-race\"}");
+
+	memset(&t, 0, sizeof(t));
+	snprintf(t.sig.key, sizeof(t.sig.key), "ZF_INV_PREMATURE_OOM|oom_invoked|kernel|order-0");
+	t.kind = "new";
+	zf_tr_bucket_of(&t);
+	expect_true(!strcmp(t.bucket_key, t.sig.key));
+	zf_report_sha256_hex(t.bucket_key, strlen(t.bucket_key), hex);
+	expect_true(!strncmp(t.bucket_id, hex, 12) && strlen(t.bucket_id) == 12);
+	t.kind = "planted";
+	t.bugs_needed = ZF_BUG_B4;
+	zf_tr_bucket_of(&t);
+	expect_true(
+	    !strcmp(t.bucket_key, "ZF_INV_PREMATURE_OOM|oom_invoked|kernel|order-0|planted:B4"));
+	char b4[13];
+	memcpy(b4, t.bucket_id, sizeof(b4));
+	t.bugs_needed = ZF_BUG_B5;
+	zf_tr_bucket_of(&t);
+	expect_true(strcmp(b4, t.bucket_id) != 0); /* same symptom, two bugs, two buckets */
+	t.bugs_needed = ZF_BUG_B4 | ZF_BUG_B5;
+	zf_tr_bucket_of(&t);
+	expect_true(
+	    !strcmp(t.bucket_key, "ZF_INV_PREMATURE_OOM|oom_invoked|kernel|order-0|planted:B4,B5"));
+	t.kind = "known";
+	t.known = entry;
+	zf_tr_bucket_of(&t);
+	expect_true(!strcmp(
+	    t.bucket_key, "ZF_INV_PREMATURE_OOM|oom_invoked|kernel|order-0|known:pcp-update-race"));
+	cJSON_Delete(entry);
 	return true;
 }
 
@@ -321,6 +423,8 @@ ZF_TEST_MAIN("reports", ZF_CASE(gfp_class_reclaim_context), ZF_CASE(gfp_class_re
 	     ZF_CASE(order_class_costly_boundary), ZF_CASE(message_template_drops_instances),
 	     ZF_CASE(signature_of_event_and_walk_findings), ZF_CASE(sha256_fips_vectors),
 	     ZF_CASE(base64_rfc4648_vectors), ZF_CASE(write_atomic_replaces_whole_file),
-	     ZF_CASE(known_match_fields_and_wildcards), ZF_CASE(minimize_keeps_only_the_trigger),
-	     ZF_CASE(renumber_handles_in_encoder_order),
+	     ZF_CASE(known_match_fields_and_wildcards),
+	     ZF_CASE(known_match_walk_prefix_classify_profiles),
+	     ZF_CASE(bucket_key_names_planted_bugs_and_known_entry),
+	     ZF_CASE(minimize_keeps_only_the_trigger), ZF_CASE(renumber_handles_in_encoder_order),
 	     ZF_CASE(program_index_of_exec_unrolls_repeats))
