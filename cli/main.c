@@ -322,6 +322,27 @@ static int zf_cli_scenarios(void)
 	return ZF_EXIT_CLEAN;
 }
 
+/* The commands with arguments of their own, each called with argv[0] = its name. */
+static const struct {
+	const char *name;
+	int (*main)(int argc, char **argv);
+} zf_cli_commands[] = {
+    {"run", zf_cli_run},       {"demo", zf_cli_demo},         {"show", zf_cli_show},
+#ifdef ZF_HAVE_STRESS
+    {"vm", zf_cmd_vm},
+#endif
+#ifdef ZF_HAVE_REPORTS
+    {"triage", zf_cmd_triage},
+#endif
+#ifdef ZF_HAVE_CAMPAIGN
+    {"fuzz", zf_cmd_fuzz},     {"coverage", zf_cmd_coverage}, {"decode", zf_cmd_decode},
+    {"encode", zf_cmd_encode}, {"corpus", zf_cmd_corpus},
+#endif
+#ifdef ZF_HAVE_STRESS_THREADS
+    {"stress", zf_cmd_stress},
+#endif
+};
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -329,36 +350,9 @@ int main(int argc, char **argv)
 		return ZF_EXIT_USAGE;
 	}
 	const char *cmd = argv[1];
-	if (strcmp(cmd, "run") == 0)
-		return zf_cli_run(argc - 1, argv + 1);
-	if (strcmp(cmd, "demo") == 0)
-		return zf_cli_demo(argc - 1, argv + 1);
-	if (strcmp(cmd, "show") == 0)
-		return zf_cli_show(argc - 1, argv + 1);
-#ifdef ZF_HAVE_STRESS
-	if (strcmp(cmd, "vm") == 0)
-		return zf_cmd_vm(argc - 1, argv + 1);
-#endif
-#ifdef ZF_HAVE_REPORTS
-	if (strcmp(cmd, "triage") == 0)
-		return zf_cmd_triage(argc - 1, argv + 1);
-#endif
-#ifdef ZF_HAVE_CAMPAIGN
-	if (strcmp(cmd, "fuzz") == 0)
-		return zf_cmd_fuzz(argc - 1, argv + 1);
-	if (strcmp(cmd, "coverage") == 0)
-		return zf_cmd_coverage(argc - 1, argv + 1);
-	if (strcmp(cmd, "decode") == 0)
-		return zf_cmd_decode(argc - 1, argv + 1);
-	if (strcmp(cmd, "encode") == 0)
-		return zf_cmd_encode(argc - 1, argv + 1);
-	if (strcmp(cmd, "corpus") == 0)
-		return zf_cmd_corpus(argc - 1, argv + 1);
-#endif
-#ifdef ZF_HAVE_STRESS_THREADS
-	if (strcmp(cmd, "stress") == 0)
-		return zf_cmd_stress(argc - 1, argv + 1);
-#endif
+	for (size_t i = 0; i < sizeof(zf_cli_commands) / sizeof(zf_cli_commands[0]); i++)
+		if (strcmp(cmd, zf_cli_commands[i].name) == 0)
+			return zf_cli_commands[i].main(argc - 1, argv + 1);
 	if (argc != 2)
 		return zf_cli_bad(cmd, "takes no arguments");
 	if (strcmp(cmd, "bugs") == 0)

@@ -19,24 +19,28 @@
 
 #define ZF_MAX_RECLAIM_RETRIES 16 /* kswapd_failures limit, spec §1.1 */
 
-static const char *const zf_procfs_names[ZF_NR_PROCFS] = {
-    [ZF_PROCFS_BUDDYINFO] = "buddyinfo",
-    [ZF_PROCFS_ZONEINFO] = "zoneinfo",
-    [ZF_PROCFS_VMSTAT] = "vmstat",
-    [ZF_PROCFS_PAGETYPEINFO] = "pagetypeinfo",
+/* Each file: its name (--dump NAME) and its formatter (below). */
+static const struct {
+	const char *name;
+	void (*dump)(FILE *f, const struct zf_machine *m);
+} zf_procfs_files[ZF_NR_PROCFS] = {
+    [ZF_PROCFS_BUDDYINFO] = {"buddyinfo", zf_procfs_buddyinfo},
+    [ZF_PROCFS_ZONEINFO] = {"zoneinfo", zf_procfs_zoneinfo},
+    [ZF_PROCFS_VMSTAT] = {"vmstat", zf_procfs_vmstat},
+    [ZF_PROCFS_PAGETYPEINFO] = {"pagetypeinfo", zf_procfs_pagetypeinfo},
 };
 
 int zf_procfs_parse(const char *name)
 {
 	for (int i = 0; i < ZF_NR_PROCFS; i++)
-		if (strcmp(name, zf_procfs_names[i]) == 0)
+		if (strcmp(name, zf_procfs_files[i].name) == 0)
 			return i;
 	return -1;
 }
 
 const char *zf_procfs_name(enum zf_procfs_kind k)
 {
-	return (unsigned int)k < ZF_NR_PROCFS ? zf_procfs_names[k] : "?";
+	return (unsigned int)k < ZF_NR_PROCFS ? zf_procfs_files[k].name : "?";
 }
 
 /* The populated zone nid/idx, or false. */
@@ -46,6 +50,19 @@ static bool zf_procfs_zone(const struct zf_machine *m, int nid, int idx, struct 
 	if (zf_inspect_zone(m, nid * ZF_MAX_NR_ZONES + idx, zi) != 0)
 		return false;
 	return zi->populated || zi->present_pages > 0;
+}
+
+/*
+ * The next populated zone of node nid after *idx (start at -1) into zi, in
+ * the order walk_zones_in_node() visits them; false after the last.
+ */
+static bool zf_procfs_next_zone(const struct zf_machine *m, unsigned int nid, int *idx,
+				struct zf_zone_info *zi)
+{
+	while (++*idx < ZF_MAX_NR_ZONES)
+		if (zf_procfs_zone(m, (int)nid, *idx, zi))
+			return true;
+	return false;
 }
 
 static const char *zf_procfs_zone_name(const struct zf_zone_info *zi)
@@ -60,10 +77,9 @@ void zf_procfs_buddyinfo(FILE *f, const struct zf_machine *m)
 
 	zf_inspect_geometry(m, &g);
 	for (unsigned int nid = 0; nid < g.nr_nodes; nid++) {
-		for (int idx = 0; idx < ZF_MAX_NR_ZONES; idx++) {
-			struct zf_zone_info zi;
-			if (!zf_procfs_zone(m, (int)nid, idx, &zi))
-				continue;
+		struct zf_zone_info zi;
+
+		for (int idx = -1; zf_procfs_next_zone(m, nid, &idx, &zi);) {
 			fprintf(f, "Node %u, zone %8s ", nid, zf_procfs_zone_name(&zi));
 			for (unsigned int o = 0; o < g.max_order && o < ZF_MAX_ORDER_MAX; o++)
 				fprintf(f, "%6" PRIu64 " ", zi.nr_free[o]);
@@ -85,23 +101,20 @@ void zf_procfs_zoneinfo(FILE *f, const struct zf_machine *m)
 	zf_inspect_geometry(m, &g);
 	for (unsigned int nid = 0; nid < g.nr_nodes; nid++) {
 		struct zf_node_info ni;
+		struct zf_zone_info zi;
 		bool first = true;
 
 		memset(&ni, 0, sizeof(ni));
 		zf_inspect_node(m, (int)nid, &ni);
-		for (int idx = 0; idx < ZF_MAX_NR_ZONES; idx++) {
-			struct zf_zone_info zi;
-			if (!zf_procfs_zone(m, (int)nid, idx, &zi))
-				continue;
+		for (int idx = -1; zf_procfs_next_zone(m, nid, &idx, &zi);) {
 			fprintf(f, "Node %u, zone %8s", nid, zf_procfs_zone_name(&zi));
 			if (first) {
 				/* 4.12 prints the node's LRU counters under its first populated
 				 * zone. */
 				uint64_t lru[4] = {0}, dirty = 0, writeback = 0, isolated = 0;
-				for (int z = 0; z < ZF_MAX_NR_ZONES; z++) {
-					struct zf_zone_info zz;
-					if (!zf_procfs_zone(m, (int)nid, z, &zz))
-						continue;
+				struct zf_zone_info zz;
+
+				for (int z = -1; zf_procfs_next_zone(m, nid, &z, &zz);) {
 					for (int l = 0; l < 4; l++)
 						lru[l] += zz.lru[l];
 					dirty += zz.nr_dirty;
@@ -164,12 +177,10 @@ void zf_procfs_pagetypeinfo(FILE *f, const struct zf_machine *m)
 	zf_inspect_geometry(m, &g);
 	uint64_t pb_pages = UINT64_C(1) << g.pageblock_order;
 	for (unsigned int nid = 0; nid < g.nr_nodes; nid++) {
-		bool any = false;
-		for (int idx = 0; idx < ZF_MAX_NR_ZONES; idx++) {
-			struct zf_zone_info zi;
-			any |= zf_procfs_zone(m, (int)nid, idx, &zi);
-		}
-		if (!any)
+		struct zf_zone_info zi;
+		int idx = -1;
+
+		if (!zf_procfs_next_zone(m, nid, &idx, &zi))
 			continue; /* !node_state(N_MEMORY) */
 		fprintf(f, "Page block order: %u\n", g.pageblock_order);
 		fprintf(f, "Pages per block:  %" PRIu64 "\n", pb_pages);
@@ -178,10 +189,7 @@ void zf_procfs_pagetypeinfo(FILE *f, const struct zf_machine *m)
 		for (unsigned int o = 0; o < g.max_order; o++)
 			fprintf(f, "%6u ", o);
 		fputc('\n', f);
-		for (int idx = 0; idx < ZF_MAX_NR_ZONES; idx++) {
-			struct zf_zone_info zi;
-			if (!zf_procfs_zone(m, (int)nid, idx, &zi))
-				continue;
+		for (idx = -1; zf_procfs_next_zone(m, nid, &idx, &zi);) {
 			for (int mt = 0; mt < ZF_MIGRATE_TYPES; mt++) {
 				fprintf(f, "Node %4u, zone %8s, type %12s ", nid,
 					zf_procfs_zone_name(&zi), zf_migratetype_name(mt));
@@ -195,11 +203,8 @@ void zf_procfs_pagetypeinfo(FILE *f, const struct zf_machine *m)
 		for (int mt = 0; mt < ZF_MIGRATE_TYPES; mt++)
 			fprintf(f, "%12s ", zf_migratetype_name(mt));
 		fputc('\n', f);
-		for (int idx = 0; idx < ZF_MAX_NR_ZONES; idx++) {
-			struct zf_zone_info zi;
+		for (idx = -1; zf_procfs_next_zone(m, nid, &idx, &zi);) {
 			uint64_t count[ZF_MIGRATE_TYPES] = {0};
-			if (!zf_procfs_zone(m, (int)nid, idx, &zi))
-				continue;
 			/* One read per pageblock, like pagetypeinfo_showblockcount_print. */
 			uint64_t end = zi.start_pfn + zi.spanned_pages;
 			for (uint64_t pfn = zi.start_pfn; pfn < end;
@@ -227,10 +232,9 @@ void zf_procfs_vmstat(FILE *f, const struct zf_machine *m)
 
 	zf_inspect_geometry(m, &g);
 	for (unsigned int nid = 0; nid < g.nr_nodes; nid++) {
-		for (int idx = 0; idx < ZF_MAX_NR_ZONES; idx++) {
-			struct zf_zone_info zi;
-			if (!zf_procfs_zone(m, (int)nid, idx, &zi))
-				continue;
+		struct zf_zone_info zi;
+
+		for (int idx = -1; zf_procfs_next_zone(m, nid, &idx, &zi);) {
 			free_pages += zi.nr_free_pages;
 			free_cma += zi.nr_free_cma;
 			for (int l = 0; l < 4; l++)
@@ -254,20 +258,6 @@ void zf_procfs_vmstat(FILE *f, const struct zf_machine *m)
 
 void zf_procfs_dump(FILE *f, const struct zf_machine *m, enum zf_procfs_kind k)
 {
-	switch (k) {
-	case ZF_PROCFS_BUDDYINFO:
-		zf_procfs_buddyinfo(f, m);
-		break;
-	case ZF_PROCFS_ZONEINFO:
-		zf_procfs_zoneinfo(f, m);
-		break;
-	case ZF_PROCFS_VMSTAT:
-		zf_procfs_vmstat(f, m);
-		break;
-	case ZF_PROCFS_PAGETYPEINFO:
-		zf_procfs_pagetypeinfo(f, m);
-		break;
-	case ZF_NR_PROCFS:
-		break;
-	}
+	if ((unsigned int)k < ZF_NR_PROCFS)
+		zf_procfs_files[k].dump(f, m);
 }

@@ -19,6 +19,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "scenario_internal.h"
 #include "zonefuzz/scenario.h"
 
 /* Integers must survive a round trip through a double. */
@@ -70,21 +71,6 @@ static int zf_sc_check_keys(struct zf_sc_parser *p, const cJSON *obj, const char
 				return zf_sc_perr(p, path, "duplicate key \"%s\"", it->string);
 	}
 	return 0;
-}
-
-/* Paths are cut at the buffer size, never overflowed (vsnprintf keeps gcc's
- * -Wformat-truncation quiet about that intended truncation). */
-#if defined(__GNUC__)
-__attribute__((format(printf, 3, 4)))
-#endif
-static void
-zf_sc_fmt(char *buf, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, len, fmt, ap);
-	va_end(ap);
 }
 
 static void zf_sc_subpath(char *buf, size_t len, const char *path, const char *key)

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "scenario_internal.h"
 #include "zonefuzz/scenario.h"
 
 #define ZF_SC_MAX_ACTIVE 32 /* scenario allocations in progress (nesting) */
@@ -55,20 +56,6 @@ struct zf_sc_exec {
 	uint64_t nr_exec, max_exec;
 	bool stop;
 };
-
-/* snprintf whose truncation is intended (paths and messages are cut, never overflow). */
-#if defined(__GNUC__)
-__attribute__((format(printf, 3, 4)))
-#endif
-static void
-zf_sc_fmt(char *buf, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, len, fmt, ap);
-	va_end(ap);
-}
 
 /* ------------------------------------------------------------------ */
 /* messages                                                            */

@@ -8,12 +8,39 @@
 #define _POSIX_C_SOURCE 200809L /* strcasecmp */
 
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "scenario_internal.h"
 #include "zonefuzz/scenario.h"
+
+void zf_sc_fmt(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
+}
+
+/* names[k] of a table of n names (the enum's order); "?" out of range. */
+static const char *zf_sc_table_name(const char *const *names, unsigned int n, unsigned int k)
+{
+	return k < n ? names[k] : "?";
+}
+
+/* The index of name in names[n] under cmp (strcmp, strcasecmp); -1 if absent. */
+static int zf_sc_table_index(const char *const *names, int n, const char *name,
+			     int (*cmp)(const char *, const char *))
+{
+	for (int i = 0; i < n; i++)
+		if (cmp(name, names[i]) == 0)
+			return i;
+	return -1;
+}
 
 static const char *const zf_sc_op_names[ZF_SC_NR_OP_TYPES] = {
 #define ZF_SC_OP_NAME(id, name) name,
@@ -23,17 +50,12 @@ static const char *const zf_sc_op_names[ZF_SC_NR_OP_TYPES] = {
 
 const char *zf_sc_op_name(enum zf_sc_op_type t)
 {
-	if ((unsigned int)t >= ZF_SC_NR_OP_TYPES)
-		return "?";
-	return zf_sc_op_names[t];
+	return zf_sc_table_name(zf_sc_op_names, ZF_SC_NR_OP_TYPES, (unsigned int)t);
 }
 
 int zf_sc_op_parse(const char *name)
 {
-	for (int i = 0; i < ZF_SC_NR_OP_TYPES; i++)
-		if (strcmp(name, zf_sc_op_names[i]) == 0)
-			return i;
-	return -1;
+	return zf_sc_table_index(zf_sc_op_names, ZF_SC_NR_OP_TYPES, name, strcmp);
 }
 
 /* Task flags as scenarios name them: the kernel's PF_ and TIF_ names, and
@@ -90,17 +112,12 @@ static const char *const zf_sc_yield_names[ZF_NR_YIELD_POINTS] = {
 
 const char *zf_sc_yield_name(enum zf_yield_point yp)
 {
-	if ((unsigned int)yp >= ZF_NR_YIELD_POINTS)
-		return "?";
-	return zf_sc_yield_names[yp];
+	return zf_sc_table_name(zf_sc_yield_names, ZF_NR_YIELD_POINTS, (unsigned int)yp);
 }
 
 int zf_sc_yield_parse(const char *name)
 {
-	for (int i = 0; i < ZF_NR_YIELD_POINTS; i++)
-		if (strcmp(name, zf_sc_yield_names[i]) == 0)
-			return i;
-	return -1;
+	return zf_sc_table_index(zf_sc_yield_names, ZF_NR_YIELD_POINTS, name, strcmp);
 }
 
 /* The kernel's zone names (mm/page_alloc.c zone_names[] on x86-64). */
@@ -108,17 +125,13 @@ static const char *const zf_sc_zone_names[ZF_MAX_NR_ZONES] = {"DMA", "DMA32", "N
 
 const char *zf_sc_zone_type_name(int zone_idx)
 {
-	if (zone_idx < 0 || zone_idx >= ZF_MAX_NR_ZONES)
-		return "?";
-	return zf_sc_zone_names[zone_idx];
+	/* a negative index wraps to a large unsigned one: "?" */
+	return zf_sc_table_name(zf_sc_zone_names, ZF_MAX_NR_ZONES, (unsigned int)zone_idx);
 }
 
 int zf_sc_zone_type_parse(const char *name)
 {
-	for (int i = 0; i < ZF_MAX_NR_ZONES; i++)
-		if (strcasecmp(name, zf_sc_zone_names[i]) == 0)
-			return i;
-	return -1;
+	return zf_sc_table_index(zf_sc_zone_names, ZF_MAX_NR_ZONES, name, strcasecmp);
 }
 
 void zf_sc_zone_id_format(char *buf, size_t len, int zone_id)
@@ -173,9 +186,7 @@ static const char *const zf_sc_num_key_names[ZF_SC_NR_NUM_KEYS] = {
 
 const char *zf_sc_num_key_name(enum zf_sc_num_key k)
 {
-	if ((unsigned int)k >= ZF_SC_NR_NUM_KEYS)
-		return "?";
-	return zf_sc_num_key_names[k];
+	return zf_sc_table_name(zf_sc_num_key_names, ZF_SC_NR_NUM_KEYS, (unsigned int)k);
 }
 
 void zf_scenario_init(struct zf_scenario *sc)

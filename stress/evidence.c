@@ -25,6 +25,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "stress_internal.h"
 #include "zonefuzz/stress.h"
 
 /* ------------------------------------------------------------------ */
@@ -215,17 +216,31 @@ void zf_evidence_free(struct zf_evidence *e)
 	memset(e, 0, sizeof(*e));
 }
 
+/*
+ * Room for one more element in the array v (nr used, *cap allocated, first
+ * allocation first elements, doubling after): the array, moved or not, or
+ * NULL when out of memory (v is then left as it was).
+ */
+static void *grow_one(void *v, size_t nr, size_t *cap, size_t size, size_t first)
+{
+	size_t ncap;
+
+	if (nr < *cap)
+		return v;
+	ncap = *cap ? *cap * 2 : first;
+	v = realloc(v, ncap * size);
+	if (v)
+		*cap = ncap;
+	return v;
+}
+
 static struct zf_kevent *add_event(struct zf_evidence *e)
 {
-	if (e->nr_events == e->cap_events) {
-		size_t cap = e->cap_events ? e->cap_events * 2 : 16;
-		struct zf_kevent *v = realloc(e->events, cap * sizeof(*v));
+	struct zf_kevent *v = grow_one(e->events, e->nr_events, &e->cap_events, sizeof(*v), 16);
 
-		if (!v)
-			return NULL;
-		e->events = v;
-		e->cap_events = cap;
-	}
+	if (!v)
+		return NULL;
+	e->events = v;
 	memset(&e->events[e->nr_events], 0, sizeof(e->events[0]));
 	return &e->events[e->nr_events++];
 }
@@ -233,17 +248,12 @@ static struct zf_kevent *add_event(struct zf_evidence *e)
 static struct zf_kernel_finding *add_finding(struct zf_evidence *e, const char *oracle_id,
 					     const char *release)
 {
-	struct zf_kernel_finding *kf;
+	struct zf_kernel_finding *kf =
+	    grow_one(e->findings, e->nr_findings, &e->cap_findings, sizeof(*kf), 8);
 
-	if (e->nr_findings == e->cap_findings) {
-		size_t cap = e->cap_findings ? e->cap_findings * 2 : 8;
-		struct zf_kernel_finding *v = realloc(e->findings, cap * sizeof(*v));
-
-		if (!v)
-			return NULL;
-		e->findings = v;
-		e->cap_findings = cap;
-	}
+	if (!kf)
+		return NULL;
+	e->findings = kf;
 	kf = &e->findings[e->nr_findings++];
 	memset(kf, 0, sizeof(*kf));
 	kf->f.oracle_id = oracle_id;
@@ -742,33 +752,22 @@ static struct free_zone *free_zone_get(struct free_zone *z, int *n, int node, co
 	return &z[(*n)++];
 }
 
-/* "Node 0, zone   DMA32 ..." -> node, name, rest of the line */
-static const char *parse_node_zone(const char *p, int *node, char *name, size_t n)
+/* The pages in a row of free block counts, order 0 first (buddyinfo, pagetypeinfo): sum n << order.
+ */
+static int64_t pages_per_order(const char *s)
 {
+	int64_t pages = 0;
 	char *end;
-	size_t len = 0;
 
-	if (strncmp(p, "Node", 4))
-		return NULL;
-	p += 4;
-	*node = (int)strtol(p, &end, 10);
-	if (end == p || *end != ',')
-		return NULL;
-	p = end + 1;
-	while (*p == ' ')
-		p++;
-	if (strncmp(p, "zone", 4))
-		return NULL;
-	p += 4;
-	while (*p == ' ')
-		p++;
-	while (p[len] && p[len] != ' ' && p[len] != ',' && p[len] != '\n')
-		len++;
-	if (!len || len >= n)
-		return NULL;
-	memcpy(name, p, len);
-	name[len] = '\0';
-	return p + len;
+	for (int o = 0; o < 20; o++) {
+		long long v = strtoll(s, &end, 10);
+
+		if (end == s)
+			break;
+		pages += (int64_t)v << o;
+		s = end;
+	}
+	return pages;
 }
 
 bool zf_vmstat_get(const char *vmstat, const char *key, int64_t *out)
@@ -804,21 +803,13 @@ int zf_evidence_check_free(struct zf_evidence *e, const char *vmstat, const char
 	for (p = buddyinfo; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
 		int node;
 		char name[16];
-		const char *rest = parse_node_zone(p, &node, name, sizeof(name));
+		const char *rest = zf_proc_node_zone(p, &node, name, sizeof(name));
 		struct free_zone *z;
-		char *end;
 
 		if (!rest || !(z = free_zone_get(zones, &nz, node, name)))
 			continue;
 		z->have_buddy = true;
-		for (int o = 0; o < 20; o++) {
-			long long v = strtoll(rest, &end, 10);
-
-			if (end == rest)
-				break;
-			z->buddy += (int64_t)v << o;
-			rest = end;
-		}
+		z->buddy += pages_per_order(rest);
 	}
 	/* zoneinfo: the NR_FREE_PAGES counter, cpus, stat threshold, pcp batch */
 	for (p = zoneinfo; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
@@ -826,7 +817,7 @@ int zf_evidence_check_free(struct zf_evidence *e, const char *vmstat, const char
 		char name[16];
 		const char *q = p;
 
-		if (parse_node_zone(p, &node, name, sizeof(name))) {
+		if (zf_proc_node_zone(p, &node, name, sizeof(name))) {
 			cur = free_zone_get(zones, &nz, node, name);
 			continue;
 		}
@@ -852,10 +843,9 @@ int zf_evidence_check_free(struct zf_evidence *e, const char *vmstat, const char
 	for (p = pagetypeinfo; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
 		int node;
 		char name[16];
-		const char *rest = parse_node_zone(p, &node, name, sizeof(name));
+		const char *rest = zf_proc_node_zone(p, &node, name, sizeof(name));
 		const char *t;
 		struct free_zone *z;
-		char *end;
 
 		if (!rest || !(t = strstr(rest, "type")) || (size_t)(t - rest) > 8)
 			continue;
@@ -864,15 +854,7 @@ int zf_evidence_check_free(struct zf_evidence *e, const char *vmstat, const char
 			t++;
 		if (strncmp(t, "Isolate", 7) || !(z = free_zone_get(zones, &nz, node, name)))
 			continue;
-		t += 7;
-		for (int o = 0; o < 20; o++) {
-			long long v = strtoll(t, &end, 10);
-
-			if (end == t)
-				break;
-			z->isolate += (int64_t)v << o;
-			t = end;
-		}
+		z->isolate += pages_per_order(t + 7);
 	}
 
 	for (int i = 0; i < nz; i++) {

@@ -45,8 +45,9 @@ static int zone_index(const char *name)
 	return -1;
 }
 
-/* "Node 0, zone   DMA32" -> node and name; NULL if the line is not one */
-static const char *node_zone(const char *p, int *node, char *name, size_t n)
+/* Declared in stress_internal.h: evidence.c reads the same header lines of a
+ * zoneinfo/buddyinfo dump taken by the guest. */
+const char *zf_proc_node_zone(const char *p, int *node, char *name, size_t n)
 {
 	char *end;
 	size_t len = 0;
@@ -100,7 +101,7 @@ int zf_proc_parse_zoneinfo(const char *text, struct zf_proc_snapshot *s, char *e
 		line[len] = '\0';
 		p = eol ? eol + 1 : NULL;
 
-		if (node_zone(line, &node, name, sizeof(name))) {
+		if (zf_proc_node_zone(line, &node, name, sizeof(name))) {
 			int idx = zone_index(name);
 
 			z = NULL;
@@ -234,7 +235,7 @@ int zf_proc_parse_buddyinfo(const char *text, struct zf_proc_snapshot *s, char *
 		memcpy(line, p, len);
 		line[len] = '\0';
 		p = eol ? eol + 1 : NULL;
-		if (!(r = node_zone(line, &node, name, sizeof(name))))
+		if (!(r = zf_proc_node_zone(line, &node, name, sizeof(name))))
 			continue;
 		idx = zone_index(name);
 		if (idx < 0 || node < 0 || node >= ZF_MAX_NUMNODES)

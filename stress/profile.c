@@ -31,16 +31,27 @@
 #include "zonefuzz/stress.h"
 #include "stress_internal.h"
 
-int64_t zf_vm_parse_size_mb(const char *s)
+/* The number in front of a size's or a duration's unit: >= 0, decimal; -1 if none. */
+static long long leading_count(const char *s, char **end)
 {
-	char *end;
 	long long v;
 
+	*end = (char *)s;
 	if (!s || !*s)
 		return -1;
 	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (end == s || v < 0 || errno)
+	v = strtoll(s, end, 10);
+	if (*end == s || v < 0 || errno)
+		return -1;
+	return v;
+}
+
+int64_t zf_vm_parse_size_mb(const char *s)
+{
+	char *end;
+	long long v = leading_count(s, &end);
+
+	if (v < 0)
 		return -1;
 	switch (toupper((unsigned char)*end)) {
 	case '\0':
@@ -65,13 +76,9 @@ int64_t zf_vm_parse_size_mb(const char *s)
 int64_t zf_vm_parse_duration_s(const char *s)
 {
 	char *end;
-	long long v;
+	long long v = leading_count(s, &end);
 
-	if (!s || !*s)
-		return -1;
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (end == s || v < 0 || errno)
+	if (v < 0)
 		return -1;
 	if (!*end || !strcmp(end, "s"))
 		return v;

@@ -12,12 +12,20 @@
 
 #include "zonefuzz/stress.h"
 
+/* files.c */
 /* Whole file into a NUL-terminated buffer (caller frees); NULL on error. */
 char *zf_read_file(const char *path, size_t *len);
 /* Write len bytes to path (0 / -1). */
 int zf_write_file(const char *path, const char *data, size_t len);
-/* mkdir -p (0 / -1). */
-int zf_mkdir_p(const char *path);
+/* mkdir -p with mode for the directories it creates (0 / -1; -1 for an empty path). */
+int zf_mkdir_p(const char *path, unsigned int mode);
+
+/*
+ * "Node 0, zone   DMA32 ..." (the head of a /proc/zoneinfo, buddyinfo or
+ * pagetypeinfo zone line) -> node and zone name (n bytes at most); returns
+ * the rest of the line, NULL if the line is not one (procfs_import.c).
+ */
+const char *zf_proc_node_zone(const char *p, int *node, char *name, size_t n);
 
 /* Where the source tree's stress/ files are (ZF_STRESS_DIR overrides the built-in path). */
 const char *zf_vm_stress_dir(void);

@@ -54,6 +54,8 @@
 #include "zonefuzz/oracle.h"
 #include "zonefuzz/stress_threads.h"
 
+#include "stress_internal.h" /* zf_read_file(), zf_mkdir_p() (files.c) */
+
 #ifdef ZF_STRESS_HAVE_REPLAY
 #include "decoder.h"
 #include "zonefuzz/scenario.h"
@@ -593,27 +595,6 @@ static bool st_quiesce(struct stress *s)
 /* Output                                                              */
 /* ------------------------------------------------------------------ */
 
-static int st_mkdir_p(const char *path)
-{
-	char buf[4096];
-	size_t n = strlen(path);
-
-	if (n == 0 || n >= sizeof(buf))
-		return -1;
-	memcpy(buf, path, n + 1);
-	for (size_t i = 1; i <= n; i++) {
-		if (buf[i] == '/' || buf[i] == '\0') {
-			char c = buf[i];
-
-			buf[i] = '\0';
-			if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-				return -1;
-			buf[i] = c;
-		}
-	}
-	return 0;
-}
-
 static int st_write_json(const char *path, cJSON *root)
 {
 	char *text = cJSON_Print(root);
@@ -804,36 +785,6 @@ static int st_target_of(const char *path)
 	return kind;
 }
 
-static uint8_t *st_read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	size_t cap = 4096, n = 0, r;
-	uint8_t *buf;
-
-	if (!f)
-		return NULL;
-	buf = malloc(cap + 1);
-	while (buf && (r = fread(buf + n, 1, cap - n, f)) > 0) {
-		n += r;
-		if (n == cap) {
-			uint8_t *nb = cap < (1u << 24) ? realloc(buf, cap * 2 + 1) : NULL;
-
-			if (!nb) {
-				free(buf);
-				buf = NULL;
-				break;
-			}
-			buf = nb;
-			cap *= 2;
-		}
-	}
-	fclose(f);
-	if (buf)
-		buf[n] = '\0';
-	*len = n;
-	return buf;
-}
-
 /* A finding of the replay: the input goes to OUT/replay/<target>/ with a triage sidecar. */
 static void st_save_replay_finding(const struct zf_stress_options *o, int kind, const char *path,
 				   const uint8_t *data, size_t len, const struct zf_finding *f)
@@ -848,7 +799,7 @@ static void st_save_replay_finding(const struct zf_stress_options *o, int kind, 
 	base = base ? base + 1 : path;
 	if (snprintf(dir, sizeof(dir), "%s/replay/%s", o->out_dir,
 		     zf_target_name((enum zf_target_kind)kind)) >= (int)sizeof(dir) ||
-	    st_mkdir_p(dir) != 0)
+	    zf_mkdir_p(dir, 0777) != 0)
 		return;
 	if (snprintf(file, sizeof(file), "%s/crash-%s", dir, base) >= (int)sizeof(file))
 		return;
@@ -882,9 +833,14 @@ static int st_replay_one(const struct zf_stress_options *o, int kind, const char
 	struct zf_oracle_options oo;
 	unsigned int walk = 1;
 	size_t len = 0;
-	uint8_t *data = st_read_file(path, &len);
+	uint8_t *data = (uint8_t *)zf_read_file(path, &len);
 	int rc = 0;
 
+	/* 16 MiB or more is no fuzz input (the targets' inputs are a few KiB): skip it */
+	if (data && len >= (size_t)1 << 24) {
+		free(data);
+		data = NULL;
+	}
 	if (!data)
 		return -1;
 	if (kind == ZF_TARGET_SCENARIO) {
@@ -1201,7 +1157,7 @@ int zf_stress_run(const struct zf_stress_options *o, struct zf_stress_result *re
 		free(s);
 		return -1;
 	}
-	if (o->out_dir && st_mkdir_p(o->out_dir) != 0) {
+	if (o->out_dir && zf_mkdir_p(o->out_dir, 0777) != 0) {
 		fprintf(stderr, "stress: --out %s: %s\n", o->out_dir, strerror(errno));
 		st_teardown(s);
 		free(s);

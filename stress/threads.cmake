@@ -15,6 +15,9 @@ find_package(Threads REQUIRED)
 add_library(zf_stress_threads STATIC ${CMAKE_CURRENT_SOURCE_DIR}/threads.c)
 target_include_directories(zf_stress_threads PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/include)
 target_link_libraries(zf_stress_threads PUBLIC zf_oracles zf_allocator zf_cjson Threads::Threads)
+# stress_internal.h's file helpers (stress/files.c, in zf_stress)
+target_include_directories(zf_stress_threads PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+target_link_libraries(zf_stress_threads PRIVATE zf_stress)
 if(TARGET zf_targets_common)
   # --replay: the fuzz targets' decoder and the scenario runner
   target_link_libraries(zf_stress_threads PRIVATE zf_targets_common)
@@ -23,8 +26,10 @@ endif()
 zf_target_warnings(zf_stress_threads)
 
 add_executable(zf-stress-threads ${CMAKE_CURRENT_SOURCE_DIR}/threads.c)
-target_include_directories(zf-stress-threads PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/include)
-target_link_libraries(zf-stress-threads PRIVATE zf_oracles zf_allocator zf_cjson Threads::Threads)
+target_include_directories(zf-stress-threads PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/include
+                                                     ${CMAKE_CURRENT_SOURCE_DIR})
+target_link_libraries(zf-stress-threads PRIVATE zf_stress zf_oracles zf_allocator zf_cjson
+                                                Threads::Threads)
 target_compile_definitions(zf-stress-threads PRIVATE ZF_STRESS_THREADS_MAIN=1)
 if(TARGET zf_targets_common)
   target_link_libraries(zf-stress-threads PRIVATE zf_targets_common)

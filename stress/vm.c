@@ -329,7 +329,7 @@ static int fetch_kernel(const char *cache, const char *pkg, const char *ver, cha
 
 		run_capture(rm_argv, NULL, NULL);
 	}
-	if (zf_mkdir_p(tmp)) {
+	if (zf_mkdir_p(tmp, 0755)) {
 		snprintf(err, errlen, "cannot create %s", tmp);
 		return -1;
 	}
@@ -436,7 +436,7 @@ static int vm_build(const char *cache, const char *kernel_file, bool force, bool
 	memset(img, 0, sizeof(*img));
 	if (check_host(false, true, !kernel_file, err, errlen))
 		return -1;
-	if (zf_mkdir_p(cache)) {
+	if (zf_mkdir_p(cache, 0755)) {
 		snprintf(err, errlen, "cannot create the cache directory %s", cache);
 		return -1;
 	}
@@ -860,7 +860,7 @@ static int vm_run_one(const struct vm_opts *o, const char *profile_name, const c
 	if (o->kernel && o->no_build)
 		snprintf(img.vmlinuz, sizeof(img.vmlinuz), "%s", o->kernel);
 
-	if (zf_mkdir_p(out_dir)) {
+	if (zf_mkdir_p(out_dir, 0755)) {
 		fprintf(stderr, "zonefuzz vm: cannot create %s\n", out_dir);
 		free(img.manifest_json);
 		return ZF_VM_EXIT_FAILED;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "stress_internal.h"
 #include "zf_test.h"
 #include "zonefuzz/stress.h"
 
@@ -19,27 +20,12 @@
 static char *load(const char *name)
 {
 	char path[512];
-	FILE *f;
 	char *buf;
-	long n;
 
 	snprintf(path, sizeof(path), "%s/%s", ZF_STRESS_TEST_DATA, name);
-	f = fopen(path, "rb");
-	if (!f) {
+	buf = zf_read_file(path, NULL);
+	if (!buf)
 		fprintf(stderr, "cannot open %s\n", path);
-		return NULL;
-	}
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = malloc((size_t)n + 1);
-	if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		free(buf);
-		buf = NULL;
-	}
-	if (buf)
-		buf[n] = '\0';
-	fclose(f);
 	return buf;
 }
 

@@ -36,6 +36,50 @@ TEST(sizes_and_durations)
 	expect_eq(zf_vm_parse_duration_s("2m"), 120);
 	expect_eq(zf_vm_parse_duration_s("1h"), 3600);
 	expect_eq(zf_vm_parse_duration_s("5x"), -1);
+	/* the number in front of the unit: decimal, >= 0, in range */
+	expect_eq(zf_vm_parse_size_mb("-5M"), -1);
+	expect_eq(zf_vm_parse_size_mb("M"), -1);
+	expect_eq(zf_vm_parse_size_mb(NULL), -1);
+	expect_eq(zf_vm_parse_size_mb("2048K"), 2);
+	expect_eq(zf_vm_parse_duration_s("-1s"), -1);
+	expect_eq(zf_vm_parse_duration_s("s"), -1);
+	expect_eq(zf_vm_parse_duration_s(""), -1);
+	expect_eq(zf_vm_parse_duration_s("99999999999999999999"), -1);
+	return true;
+}
+
+/* stress_internal.h's files.c, shared by the VM runner and `zonefuzz stress` */
+TEST(file_helpers)
+{
+	char dir[] = "/tmp/zf-test-files-XXXXXX", deep[600], file[700], cmd[700];
+	const char text[] = "Node 0, zone   Normal\n";
+	struct stat st;
+	mode_t mask = umask(0);
+	size_t len = 0;
+	char *back;
+
+	umask(mask);
+	assert_true(mkdtemp(dir) != NULL);
+	snprintf(deep, sizeof(deep), "%s/a/b/c/", dir);
+	assert_eq(zf_mkdir_p(deep, 0700), 0);
+	assert_eq(stat(deep, &st), 0);
+	expect_true(S_ISDIR(st.st_mode));
+	expect_eq(st.st_mode & 0777, 0700 & ~mask);
+	expect_eq(zf_mkdir_p(deep, 0700), 0); /* already there */
+	expect_eq(zf_mkdir_p("", 0755), -1);
+
+	snprintf(file, sizeof(file), "%s/a/b/f", dir);
+	assert_eq(zf_write_file(file, text, strlen(text)), 0);
+	back = zf_read_file(file, &len);
+	assert_true(back != NULL);
+	expect_eq(len, strlen(text));
+	expect_true(!strcmp(back, text));
+	free(back);
+	snprintf(file, sizeof(file), "%s/missing", dir);
+	expect_true(zf_read_file(file, NULL) == NULL);
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	expect_eq(system(cmd), 0);
 	return true;
 }
 
@@ -344,7 +388,7 @@ TEST(triage_reads_evidence)
 	assert_true(mkdtemp(dir) != NULL);
 	snprintf(bdir, sizeof(bdir), "%s/oom", dir);
 	snprintf(out, sizeof(out), "%s/triage", dir);
-	assert_eq(zf_mkdir_p(bdir), 0);
+	assert_eq(zf_mkdir_p(bdir, 0755), 0);
 	assert_true(copy_data("oom-run-ttyS1.out", bdir, "ttyS1.out"));
 	assert_true(copy_data("oom-run-console.log", bdir, "console.log"));
 	assert_eq(zf_vm_profile_load(NULL, "oom", &prof, err, sizeof(err)), 0);
@@ -355,7 +399,7 @@ TEST(triage_reads_evidence)
 	ri.qemu_argv = argv0;
 	assert_eq(zf_vm_write_bundle(&ri, &sum), 0);
 	snprintf(sf, sizeof(sf), "%s/threads", dir);
-	assert_eq(zf_mkdir_p(sf), 0);
+	assert_eq(zf_mkdir_p(sf, 0755), 0);
 	snprintf(sf, sizeof(sf), "%s/threads/stress-finding-000.json", dir);
 	assert_eq(zf_write_file(sf, threaded, strlen(threaded)), 0);
 
@@ -402,6 +446,6 @@ TEST(triage_reads_evidence)
 #define ZF_TRIAGE_CASE
 #endif
 
-ZF_TEST_MAIN("stress_vm", ZF_CASE(sizes_and_durations), ZF_CASE(shipped_profiles),
-	     ZF_CASE(profile_sidecar_parse), ZF_CASE(sections_framing), ZF_CASE(kvm_probe),
-	     ZF_CASE(bundle_from_captured_run) ZF_TRIAGE_CASE)
+ZF_TEST_MAIN("stress_vm", ZF_CASE(sizes_and_durations), ZF_CASE(file_helpers),
+	     ZF_CASE(shipped_profiles), ZF_CASE(profile_sidecar_parse), ZF_CASE(sections_framing),
+	     ZF_CASE(kvm_probe), ZF_CASE(bundle_from_captured_run) ZF_TRIAGE_CASE)
