@@ -186,6 +186,16 @@ typedef struct {
 #define ZF_DATA_RACE
 #endif
 
+/*
+ * The kernel's __cold (include/linux/compiler-gcc.h): a function the fast
+ * path calls only when it fails (the slow path, a pcp refill or trim). It is
+ * kept out of line and its call sites are laid out as unlikely, so that LTO
+ * does not merge it into the order-0 fast path, whose prologue would then
+ * save every register and reserve the slow path's stack frame on each call
+ * (docs/benchmarks-model.md). No behaviour changes.
+ */
+#define __cold __attribute__((cold, noinline))
+
 /* ------------------------------------------------------------------ */
 /* struct page: 16 bytes per pfn, pfn-indexed                          */
 /* ------------------------------------------------------------------ */
@@ -515,12 +525,25 @@ static inline struct page *pfn_to_page(struct zf_machine *m, uint64_t pfn)
 {
 	return &m->pages[pfn];
 }
+/*
+ * zone_by_id(): &m->nodes[id / MAX_NR_ZONES].node_zones[id % MAX_NR_ZONES].
+ * The byte offset of every zone inside the machine is a compile-time
+ * constant, so the lookup is one load from this table and an add instead of
+ * two multiplies by the struct sizes (it runs several times per order-0
+ * allocation, docs/benchmarks-model.md). Offsets, not pointers: a machine
+ * copy stays a memcpy.
+ */
+#define ZF_ZONE_OFF(n, z) ((uint32_t)offsetof(struct zf_machine, nodes[n].node_zones[z]))
+#define ZF_ZONE_OFF_NODE(n)                                                                        \
+	ZF_ZONE_OFF(n, 0), ZF_ZONE_OFF(n, 1), ZF_ZONE_OFF(n, 2), ZF_ZONE_OFF(n, 3)
 static inline struct zone *zone_by_id(struct zf_machine *m, int id)
 {
-	/* ids are >= 0: unsigned division is a shift and a mask, not a signed divide */
-	unsigned int u = (unsigned int)id;
+	static const uint32_t zone_off[NR_ZONES_TOTAL] = {ZF_ZONE_OFF_NODE(0), ZF_ZONE_OFF_NODE(1),
+							  ZF_ZONE_OFF_NODE(2), ZF_ZONE_OFF_NODE(3)};
+	_Static_assert(NR_ZONES_TOTAL == 16 && MAX_NR_ZONES == 4, "zone_off[] layout");
 
-	return &m->nodes[u / MAX_NR_ZONES].node_zones[u % MAX_NR_ZONES];
+	/* ids are 0..NR_ZONES_TOTAL-1 (the mask only keeps a bad id inside the table) */
+	return (struct zone *)((char *)m + zone_off[(unsigned int)id & (NR_ZONES_TOTAL - 1)]);
 }
 static inline struct zone *page_zone(struct zf_machine *m, uint64_t pfn)
 {
@@ -1079,8 +1102,8 @@ void pageset_update(struct zf_machine *m, struct per_cpu_pages *pcp, int high, i
  * (memory online); race may be NULL */
 void zone_pcp_update(struct zf_machine *m, struct zone *z, const struct pcp_racing_free *race);
 void zone_pcp_init(struct zf_machine *m, struct zone *z);
-int rmqueue_bulk(struct zf_machine *m, struct zone *z, unsigned int order, int count,
-		 struct zf_list *list, int migratetype, bool cold, unsigned int cpu);
+__cold int rmqueue_bulk(struct zf_machine *m, struct zone *z, unsigned int order, int count,
+			struct zf_list *list, int migratetype, bool cold, unsigned int cpu);
 void free_pcppages_bulk(struct zf_machine *m, struct zone *z, int count, struct per_cpu_pages *pcp);
 void free_hot_cold_page(struct zf_machine *m, uint64_t pfn, bool cold);
 void drain_pages_zone(struct zf_machine *m, unsigned int cpu, struct zone *z);
@@ -1150,8 +1173,8 @@ static inline int gfp_zonelist(gfp_t flags)
 uint32_t gfp_to_alloc_flags(struct zf_machine *m, gfp_t gfp_mask);
 bool gfp_pfmemalloc_allowed(struct zf_machine *m, gfp_t gfp_mask);
 void wake_all_kswapds(struct zf_machine *m, unsigned int order, const struct alloc_context *ac);
-uint64_t __alloc_pages_slowpath(struct zf_machine *m, gfp_t gfp_mask, unsigned int order,
-				struct alloc_context *ac);
+__cold uint64_t __alloc_pages_slowpath(struct zf_machine *m, gfp_t gfp_mask, unsigned int order,
+				       struct alloc_context *ac);
 uint64_t __alloc_pages_direct_reclaim(struct zf_machine *m, gfp_t gfp_mask, unsigned int order,
 				      uint32_t alloc_flags, const struct alloc_context *ac,
 				      unsigned long *did_some_progress);

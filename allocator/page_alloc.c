@@ -463,16 +463,36 @@ static void finalise_ac(struct zf_machine *m, gfp_t gfp_mask, unsigned int order
 }
 
 /*
- * A result that describes "nothing allocated yet": copied from a constant
- * (a few vector moves) rather than memset and patched, which gcc turns into
- * a `rep stos` whose start-up cost was a visible share of an order-0 pair.
+ * A result that describes "nothing allocated yet", written field by field.
+ * Both a memset and a struct copy from a constant become a `rep stos` plus
+ * patches at -O2 (gcc turns the copy of a mostly-zero constant into a
+ * clear), whose start-up cost was a visible share of an order-0 pair
+ * (docs/benchmarks-model.md); plain stores merge into a few vector stores.
+ * Every field of struct zf_alloc_result must appear here.
  */
-static const struct zf_alloc_result zf_result_empty = {
-    .status = ZF_ALLOC_FAIL, .pfn = ZF_NO_PAGE, .zone_id = -1, .oom_killed = ZF_NO_TASK};
-
 static inline void zf_result_init(struct zf_alloc_result *res)
 {
-	*res = zf_result_empty;
+	/* a field added to the struct must be added here: the size tells (LP64) */
+	_Static_assert(sizeof(void *) != 8 || sizeof(struct zf_alloc_result) == 96,
+		       "zf_result_init() sets every field of struct zf_alloc_result");
+	res->status = ZF_ALLOC_FAIL;
+	res->pfn = ZF_NO_PAGE;
+	res->zone_id = -1;
+	res->slowpath = false;
+	res->retries = 0;
+	res->retry_cpuset = 0;
+	res->direct_reclaim_calls = 0;
+	res->direct_compact_calls = 0;
+	res->nr_compact_results = 0;
+	for (unsigned int i = 0; i < ZF_MAX_COMPACT_LOG; i++)
+		res->compact_results[i] = 0;
+	res->oom_invoked = 0;
+	res->oom_killed = ZF_NO_TASK;
+	res->nofail_loops = 0;
+	res->stall_warnings = 0;
+	res->warned_failure = false;
+	res->alloc_flags = 0;
+	res->reclaimed = 0;
 }
 
 /*
@@ -695,13 +715,18 @@ int zf_alloc_pages(struct zf_machine *m, const struct zf_alloc_request *req,
 	saved_current = c->current;
 	c->current = req->task;
 	f = &c->frames[c->alloc_depth++]; /* room: the nesting was checked above */
-	*f = (struct zf_alloc_frame){
-	    .ac = NULL, /* claimed by __alloc_pages_nodemask */
-	    .gfp = req->gfp,
-	    .order = req->order,
-	    .task = req->task,
-	    .res = res,
-	};
+	/*
+	 * Only what identifies the frame: __alloc_pages_nodemask() claims it
+	 * (ac == NULL) and sets every other field (gfp, order, alloc_flags, the
+	 * retry counters) before anything can read them; policy_nodemask()
+	 * below reads no frame. Writing them twice was a visible share of an
+	 * order-0 pair (docs/benchmarks-model.md).
+	 */
+	f->ac = NULL;
+	f->task = req->task;
+	f->res = res;
+	f->gfp = req->gfp;
+	f->order = req->order;
 
 	nodemask = req->nodemask;
 	if (!nodemask)

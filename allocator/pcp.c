@@ -63,10 +63,11 @@ int zone_batchsize(const struct zone *z)
  * count >= high before the update, and reads batch and drains after it.
  * m may be NULL when race is NULL.
  */
-static struct per_cpu_pages *free_hot_cold_page_link(struct zf_machine *m, uint64_t pfn, bool cold,
-						     unsigned int cpu, bool *over_high);
-static void free_hot_cold_page_trim(struct zf_machine *m, struct zone *z,
-				    struct per_cpu_pages *pcp);
+static inline struct per_cpu_pages *free_hot_cold_page_link(struct zf_machine *m, uint64_t pfn,
+							    bool cold, unsigned int cpu,
+							    bool *over_high);
+static __cold void free_hot_cold_page_trim(struct zf_machine *m, struct zone *z,
+					   struct per_cpu_pages *pcp);
 static void __free_hot_cold_page(struct zf_machine *m, uint64_t pfn, bool cold, unsigned int cpu);
 static unsigned int pcp_cpu(const struct zf_machine *m, const struct per_cpu_pages *pcp);
 
@@ -196,8 +197,8 @@ void zone_pcp_update(struct zf_machine *m, struct zone *z, const struct pcp_raci
  * (list_add_tail at the same cursor). NR_FREE_PAGES drops by what left the
  * buddy; CMA pages also leave NR_FREE_CMA_PAGES.
  */
-int rmqueue_bulk(struct zf_machine *m, struct zone *z, unsigned int order, int count,
-		 struct zf_list *list, int migratetype, bool cold, unsigned int cpu)
+__cold int rmqueue_bulk(struct zf_machine *m, struct zone *z, unsigned int order, int count,
+			struct zf_list *list, int migratetype, bool cold, unsigned int cpu)
 {
 	uint32_t cursor = ZF_NIL; /* ZF_NIL: the list head itself */
 	uint64_t first = ZF_NO_PAGE;
@@ -335,8 +336,9 @@ void free_pcppages_bulk(struct zf_machine *m, struct zone *z, int count, struct 
  * that a drain returns them to their own buddy lists). Returns the pcp, or
  * NULL if the page went to the buddy; *over_high: count >= high was seen.
  */
-static struct per_cpu_pages *free_hot_cold_page_link(struct zf_machine *m, uint64_t pfn, bool cold,
-						     unsigned int cpu, bool *over_high)
+static inline struct per_cpu_pages *free_hot_cold_page_link(struct zf_machine *m, uint64_t pfn,
+							    bool cold, unsigned int cpu,
+							    bool *over_high)
 {
 	struct zone *z = page_zone(m, pfn);
 	struct page *page = &m->pages[pfn];
@@ -381,7 +383,8 @@ static struct per_cpu_pages *free_hot_cold_page_link(struct zf_machine *m, uint6
  * there (only in the B3 window) the model sets count to what the lists
  * hold, 0, as kernels that decrement inside free_pcppages_bulk (4.18+) end.
  */
-static void free_hot_cold_page_trim(struct zf_machine *m, struct zone *z, struct per_cpu_pages *pcp)
+static __cold void free_hot_cold_page_trim(struct zf_machine *m, struct zone *z,
+					   struct per_cpu_pages *pcp)
 {
 	int batch = pcp->batch;
 

@@ -737,8 +737,8 @@ static int slowpath_check_restart(struct zf_machine *m, unsigned int cpuset_mems
  * __alloc_pages_nodemask() after the fast path failed; cur_frame(m) is this
  * allocation's frame.
  */
-uint64_t __alloc_pages_slowpath(struct zf_machine *m, gfp_t gfp_mask, unsigned int order,
-				struct alloc_context *ac)
+__cold uint64_t __alloc_pages_slowpath(struct zf_machine *m, gfp_t gfp_mask, unsigned int order,
+				       struct alloc_context *ac)
 {
 	bool can_direct_reclaim = (gfp_mask & __GFP_DIRECT_RECLAIM) != 0;
 	const bool costly_order = order > PAGE_ALLOC_COSTLY_ORDER;
