@@ -44,6 +44,8 @@ struct zf_tr_mctx {
 	unsigned int budget, tests;
 	bool exhausted;
 	uint64_t min_repeat;
+	bool (*accept)(const struct zf_scenario *cand, void *arg);
+	void *accept_arg;
 };
 
 /* ------------------------------------------------------------------ */
@@ -282,6 +284,10 @@ static bool zf_tr_mtest(struct zf_tr_mctx *c)
 	zf_tr_effective(c);
 	if (zf_tr_build(c->src, c->eff, c->keep_y, c->times, c->order, &cand))
 		return false;
+	if (c->accept && !c->accept(&cand, c->accept_arg)) {
+		zf_scenario_free(&cand);
+		return false;
+	}
 	zf_tr_run(&cand, c->ro, NULL, &o);
 	zf_scenario_free(&cand);
 	same = o.found && !strcmp(o.sig.key, c->want->key);
@@ -495,6 +501,8 @@ int zf_tr_minimize(const struct zf_scenario *sc, const struct zf_tr_runopt *ro,
 	c.want = want;
 	c.budget = mo->budget ? mo->budget : 1;
 	c.min_repeat = mo->min_repeat;
+	c.accept = mo->accept;
+	c.accept_arg = mo->accept_arg;
 	c.keep_op = malloc((sc->nr_ops + 1) * sizeof(bool));
 	c.keep_y = malloc((sc->nr_yields + 1) * sizeof(bool));
 	c.times = malloc((sc->nr_ops + 1) * sizeof(uint64_t));

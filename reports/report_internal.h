@@ -184,6 +184,13 @@ uint32_t zf_tr_program_index_of_exec(const struct zf_scenario *sc, uint64_t exec
 struct zf_tr_minopt {
 	unsigned int budget; /* replays at most */
 	uint64_t min_repeat; /* smallest "times" a repeat may get */
+	/*
+	 * When set, a candidate must also pass this test to be kept: a fuzz
+	 * input's reproducer must stay in the decodable subset, so that the
+	 * report carries bytes (a shortened repeat of a compound op is not).
+	 */
+	bool (*accept)(const struct zf_scenario *cand, void *arg);
+	void *accept_arg;
 };
 struct zf_tr_minstats {
 	unsigned int tests;

@@ -325,7 +325,7 @@ static cJSON *zf_tr_reproducer_json(const struct zf_tr_triage *t)
 		char *b64 = zf_tr_base64(t->bytes, (size_t)t->nbytes);
 		char sha[65];
 		zf_report_sha256_hex(t->bytes, (size_t)t->nbytes, sha);
-		cJSON_AddStringToObject(b, "format", "ops/v1");
+		cJSON_AddStringToObject(b, "format", ZF_DEC_FORMAT);
 		cJSON_AddStringToObject(b, "target", zf_target_name(t->bytes_target));
 		cJSON_AddNumberToObject(b, "walk_interval", t->walk_interval);
 		cJSON_AddStringToObject(b, "encoding", "base64");

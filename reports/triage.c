@@ -10,7 +10,7 @@
  *             N/N is reported (the model is deterministic, so a flaky
  *             artifact is itself a finding about the harness)
  *   minimise  ddmin at operation granularity, same signature (minimize.c)
- *   encode    back to ops/v1 bytes with zf_encode(), checked by replaying
+ *   encode    back to ops/v2 bytes with zf_encode(), checked by replaying
  *   profiles  the minimised reproducer under every kernel profile
  *   classify  planted (needs a planted bug: replayed without each one),
  *             known (the .json files of tests/known), or new
@@ -26,7 +26,7 @@
 
 #include "report_internal.h"
 
-#define ZF_TR_MAX_INPUT (1u << 20) /* an ops/v1 input never needs a MiB */
+#define ZF_TR_MAX_INPUT (1u << 20) /* an ops/v2 input never needs a MiB */
 
 /* ------------------------------------------------------------------ */
 /* metadata: sidecar, campaign.json, path                               */
@@ -310,7 +310,7 @@ int zf_tr_load(const struct zf_tr_opts *o, const char *path, enum zf_tr_kind kin
 			return -1;
 		}
 		if (ld->len > ZF_TR_MAX_INPUT) {
-			snprintf(msg, msglen, "%zu bytes: too large for an ops/v1 fuzz input",
+			snprintf(msg, msglen, "%zu bytes: too large for an ops/v2 fuzz input",
 				 ld->len);
 			return -1;
 		}
@@ -643,6 +643,31 @@ void zf_tr_triage_free(struct zf_tr_triage *t)
 	memset(t, 0, sizeof(*t));
 }
 
+/* A minimisation candidate of a fuzz input must still encode for its target. */
+struct zf_tr_enc_arg {
+	enum zf_target_kind kind;
+	unsigned int walk;
+};
+
+static bool zf_tr_encodable(const struct zf_scenario *cand, void *arg)
+{
+	const struct zf_tr_enc_arg *a = arg;
+	struct zf_scenario ren;
+	char err[256];
+	long n = -1;
+
+	if (zf_tr_scenario_copy(cand, &ren))
+		return false;
+	(void)zf_tr_renumber_handles(&ren); /* zf_encode rejects what still matters */
+	size_t cap = 4096 + 64 * (size_t)zf_tr_scenario_nr_ops(&ren);
+	uint8_t *buf = malloc(cap);
+	if (buf)
+		n = zf_encode(a->kind, &ren, a->walk, buf, cap, err, sizeof(err));
+	free(buf);
+	zf_scenario_free(&ren);
+	return n >= 0;
+}
+
 /* Encode the minimised scenario to bytes and check that the bytes reproduce. */
 static void zf_tr_encode(const struct zf_tr_loaded *ld, const struct zf_tr_runopt *ro,
 			 struct zf_tr_triage *t)
@@ -719,7 +744,7 @@ static void zf_tr_encode(const struct zf_tr_loaded *ld, const struct zf_tr_runop
 		return;
 	}
 	snprintf(t->bytes_note, sizeof(t->bytes_note),
-		 "not in the ops/v1 decodable subset (%.200s)",
+		 "not in the ops/v2 decodable subset (%.200s)",
 		 first_err[0] ? first_err : "no target");
 	zf_scenario_free(&ren);
 	free(buf);
@@ -804,8 +829,14 @@ int zf_tr_triage_one(const struct zf_tr_opts *o, const struct zf_tr_known *known
 				 "%.300s (%u/%u)", seen[k].sig.key, seen[k].n, t->attempts);
 
 	/* 2. minimise, keeping the signature */
+	struct zf_tr_enc_arg enc = {.kind = (enum zf_target_kind)ld->art.target,
+				    .walk = t->walk_interval};
 	struct zf_tr_minopt mo = {.budget = o->budget,
 				  .min_repeat = ld->kind == ZF_TR_FUZZ_INPUT ? 2 : 1};
+	if (ld->kind == ZF_TR_FUZZ_INPUT) {
+		mo.accept = zf_tr_encodable;
+		mo.accept_arg = &enc;
+	}
 	t->min = calloc(1, sizeof(*t->min));
 	if (!t->min || zf_tr_minimize(&base, &ro, &t->sig, &mo, t->min, &t->minstats)) {
 		free(t->min);

@@ -10,7 +10,7 @@
  *   DIR/<ORACLE>-<id>/report.sarif    SARIF 2.1.0
  *   DIR/<ORACLE>-<id>/report.html     offline page with the zone plots
  *   DIR/<ORACLE>-<id>/reproducer.json the minimised scenario
- *   DIR/<ORACLE>-<id>/reproducer.bin  its ops/v1 bytes, when encodable
+ *   DIR/<ORACLE>-<id>/reproducer.bin  its ops/v2 bytes, when encodable
  *   DIR/index.json, DIR/index.html    every bucket, newest first
  *
  * Every file is written atomically, after each artifact, so killing triage

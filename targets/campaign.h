@@ -5,7 +5,7 @@
  * The same functions back the stand-alone tool build/bin/zf-campaign.
  *
  *   zonefuzz decode --target T FILE [-o OUT]      bytes -> readable JSON scenario
- *   zonefuzz encode --target T FILE.json -o OUT   JSON scenario -> bytes (ops/v1)
+ *   zonefuzz encode --target T FILE.json -o OUT   JSON scenario -> bytes (ops/v2)
  *   zonefuzz corpus regen|check [--target T|all]  corpus/<t>/scenarios/NAME.json -> seeds/NAME
  *   zonefuzz fuzz --engine libfuzzer|afl --target T --jobs N --time D [--dir DIR] ...
  *   zonefuzz coverage [--target T|all] [--out DIR]

@@ -1,25 +1,30 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * targets/decoder.h - the total fuzz-input decoder (input format "ops/v1").
+ * targets/decoder.h - the total fuzz-input decoder (input format "ops/v2").
  *
  * Every byte string decodes to a valid scenario (design.md habit 9): the
  * leading header bytes pick the machine geometry, the kernel profile, swap,
  * the task set and the oracle walk interval; the rest is a stream of
  * fixed-size 4-byte operations normalised by modulo, so splicing keeps op
- * boundaries. Each target restricts which operations the stream may hold.
+ * boundaries. Each target restricts which operations the stream may hold;
+ * slowpath and interleave add compound ops (one op for what a kernel tester
+ * scripts in one line: hot-remove and re-add a zone with a racing free, fill
+ * a node, an allocation racing a cpuset move or a zone removal).
  * zf_encode() is the inverse for scenarios in the decodable subset, so a
  * finding prints as readable JSON (zonefuzz decode) and edits re-encode.
  */
 #ifndef ZONEFUZZ_TARGETS_DECODER_H
 #define ZONEFUZZ_TARGETS_DECODER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "zonefuzz/scenario.h"
 
-#define ZF_DEC_VERSION         1
-#define ZF_DEC_HEADER          4 /* geometry, profile|swap, walk interval, task flags */
+#define ZF_DEC_VERSION         2
+#define ZF_DEC_FORMAT          "ops/v2" /* the name reports and docs give the format */
+#define ZF_DEC_HEADER          4        /* geometry, profile|swap, walk interval, task flags */
 #define ZF_DEC_OP_SIZE         4
 #define ZF_DEC_MAX_OPS         512 /* operations decoded from one input */
 #define ZF_DEC_NR_TASKS        4   /* t0 init + three workers */
@@ -52,6 +57,15 @@ long zf_encode(enum zf_target_kind kind, const struct zf_scenario *sc, unsigned 
 
 /* Number of opcodes of a target's op table (opcode bytes are taken mod it). */
 size_t zf_decoder_nr_ops(enum zf_target_kind kind);
+
+/*
+ * Whether opcode byte opc (< zf_decoder_nr_ops) is the first opcode of one of
+ * the target's compound ops (HOTPLUG, FILL, ALLOC_RACE): the dictionary
+ * writes their useful argument sets once per op.
+ */
+bool zf_decoder_op_is_compound(enum zf_target_kind kind, unsigned int opc);
+/* "hotplug", "fill", "alloc_race" for a compound opcode, else NULL. */
+const char *zf_decoder_op_label(enum zf_target_kind kind, unsigned int opc);
 
 /* Number of geometries of the header's table (for docs and tests). */
 unsigned int zf_decoder_nr_geometries(void);

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """End-to-end tests of `zonefuzz triage` (the zf-triage program).
 
-Inputs are built here from the ops/v1 format (targets/decoder.h) and the
+Inputs are built here from the ops/v2 format (targets/decoder.h) and the
 planted-bug catalogue, so every expectation follows from the spec:
 
 * B23 (take_page_off_buddy() leaves NR_FREE_PAGES one page high): one
@@ -40,7 +40,7 @@ SCHEMA = None
 SARIF_SCHEMA = None
 PROFILES = ["4.12", "4.13", "4.14", "4.15", "5.9", "6.1"]
 
-# ops/v1 (targets/decoder.c): header [geometry, profile|swap<<3, walk, task flags],
+# ops/v2 (targets/decoder.c): header [geometry, profile|swap<<3, walk, task flags],
 # then 4-byte ops [opcode][x][y][z]; the opcode indexes the target's op table.
 BUDDY_POISON = 9      # ops_buddy[9] = D_POISON, pfn = x | y << 8 | z << 16
 BUDDY_DRAIN = 8       # ops_buddy[8] = D_DRAIN

@@ -336,8 +336,9 @@ TEST(bucket_key_names_planted_bugs_and_known_entry)
  */
 TEST(minimize_keeps_only_the_trigger)
 {
-	/* buddy target, geometry 0; ops: alloc, alloc, drain, poison pfn 3000, alloc */
-	static const uint8_t in[] = {0, 0, 0, 0, 0, 0,          0,         0, 1, 1, 1, 1,
+	/* buddy target, geometry 0, walk interval 1 (ops/v2: header byte 2 = 1); ops: alloc,
+	 * alloc, drain, poison pfn 3000, alloc */
+	static const uint8_t in[] = {0, 0, 1, 0, 0, 0,          0,         0, 1, 1, 1, 1,
 				     8, 0, 0, 0, 9, 3000 & 255, 3000 >> 8, 0, 2, 0, 2, 0};
 	struct zf_scenario sc, min;
 	unsigned int walk;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * test_corpus_labels - replays the committed seed corpus (corpus/<t>/seeds)
- * of every ops/v1 target through the fuzz harness with an event hook that
+ * of every ops/v2 target through the fuzz harness with an event hook that
  * counts the labels and gotos of __alloc_pages_slowpath (events.h), and
  * fails naming every label or goto that no seed reaches, every gfp class of
  * a target's decoder table that no seed of that target uses, and every seed
