@@ -332,6 +332,52 @@ int zf_task_set_mems(struct zf_machine *m, int task, uint32_t nodes)
 }
 
 /*
+ * cpuset_hotplug_workfn() of 4.12 for memory (kernel/cgroup/cpuset.c), run
+ * when a hot-remove or hot-add changed node_states[N_MEMORY] (old_memory is
+ * the mask before; nothing happens if it did not change, as mems_updated is
+ * false then). The kernel queues it from the memory hotplug notifier
+ * (cpuset_track_online_nodes); the model runs it at the end of the hotplug
+ * operation, in no task's context.
+ *
+ * - The root cpuset's mems become N_MEMORY and its tasks follow
+ *   (update_tasks_nodemask(&top_cpuset)). Task 0 (init) is the model's only
+ *   task in the root cpuset; with cpusets disabled every task is.
+ * - A child cpuset (every other task's flat cpuset) of the legacy (v1)
+ *   hierarchy, hotplug_update_tasks_legacy(): its mems become mems & N_MEMORY
+ *   and its tasks are updated (update_tasks_nodemask); if nothing is left,
+ *   remove_tasks_in_empty_cpuset() moves its tasks to the nearest ancestor
+ *   with memory, here the root, whose mems are N_MEMORY (cpuset_attach:
+ *   cpuset_change_task_nodemask + mpol_rebind). A child's mems never grow
+ *   back on hot-add (legacy hierarchy). A task moved to the root keeps the
+ *   N_MEMORY of the move: the model does not track cpuset membership, so it
+ *   does not follow a later hot-add as a root task would.
+ * Each change goes through cpuset_change_task_nodemask(): seqcount, policy
+ * rebind and a MEMS_CHANGE event.
+ */
+void cpuset_hotplug_workfn(struct zf_machine *m, uint32_t old_memory)
+{
+	uint32_t memory = node_states_memory(m);
+
+	if (memory == old_memory || !memory)
+		return;
+	for (unsigned int i = 0; i < m->nr_tasks && i < ZF_MAX_TASKS; i++) {
+		const struct task_struct *t = &m->tasks[i];
+		uint32_t newmems;
+
+		if (!t->alive)
+			continue;
+		if (i == 0 || !cpusets_enabled(m))
+			newmems = memory; /* top_cpuset */
+		else
+			newmems = t->mems_allowed & memory;
+		if (!newmems)
+			newmems = memory; /* remove_tasks_in_empty_cpuset() -> the root */
+		if (newmems != t->mems_allowed)
+			cpuset_change_task_nodemask(m, (int)i, newmems);
+	}
+}
+
+/*
  * mpol_set_nodemask() for set_mempolicy(MPOL_BIND, nodes): the policy keeps
  * nodes & cpuset mems & N_MEMORY, and an empty result is -EINVAL. 0 removes
  * the policy (MPOL_DEFAULT). The mems_allowed seqcount is not touched.

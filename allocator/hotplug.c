@@ -168,6 +168,7 @@ int zf_offline_zone(struct zf_machine *m, int zone_id)
 {
 	struct zone *z = zf_hotplug_zone(m, zone_id);
 	uint64_t start, end;
+	uint32_t memory;
 
 	if (!z || !populated_zone(z) || !z->managed_pages)
 		return -1;
@@ -204,6 +205,7 @@ int zf_offline_zone(struct zf_machine *m, int zone_id)
 	if (zf_range_busy(m, start, end))
 		goto busy;
 
+	memory = node_states_memory(m);
 	__offline_isolated_pages(m, z);
 	z->offline = true;
 	/* zone_pcp_reset(): the empty zone's pagesets fall back to boot_pageset (high 0, batch 1)
@@ -211,6 +213,8 @@ int zf_offline_zone(struct zf_machine *m, int zone_id)
 	for (unsigned int cpu = 0; cpu < m->nr_cpus; cpu++)
 		pageset_set_batch(zone_pcp(m, z, cpu), 0);
 	zf_hotplug_recompute(m);
+	/* a node left N_MEMORY: the cpuset hotplug work moves its tasks (cpuset.c) */
+	cpuset_hotplug_workfn(m, memory);
 	return 0;
 
 busy:
@@ -304,9 +308,11 @@ static int online_zone(struct zf_machine *m, int zone_id, int racing_task)
 	struct zone *z = zf_hotplug_zone(m, zone_id);
 	uint64_t start, end, run = 0;
 	bool in_run = false;
+	uint32_t memory;
 
 	if (!z || !z->offline)
 		return -1;
+	memory = node_states_memory(m);
 	start = z->zone_start_pfn;
 	end = z->zone_start_pfn + z->spanned_pages;
 
@@ -360,6 +366,8 @@ static int online_zone(struct zf_machine *m, int zone_id, int racing_task)
 		zf_set_current(m, saved);
 	}
 	zf_hotplug_recompute(m);
+	/* a node joined N_MEMORY: the root cpuset's tasks follow it (cpuset.c) */
+	cpuset_hotplug_workfn(m, memory);
 	return 0;
 }
 

@@ -40,6 +40,16 @@ static uint64_t zf_nonneg(int64_t v)
 	return v > 0 ? (uint64_t)v : 0;
 }
 
+/*
+ * The counter as the zone holds it. zone_page_state() clamps a negative item
+ * to 0 as the kernel's readers do (internal.h); inspection must not, or a
+ * drifted counter would be invisible to ZF_INV_COUNTERS.
+ */
+static int64_t zone_page_state_raw(const struct zone *z, enum zone_stat_item i)
+{
+	return ZF_READ_ONCE(z->vm_stat[i]);
+}
+
 int zf_inspect_zone(const struct zf_machine *m, int zone_id, struct zf_zone_info *zi)
 {
 	const struct zone *z = zf_zone_of(m, zone_id);
@@ -60,16 +70,16 @@ int zf_inspect_zone(const struct zf_machine *m, int zone_id, struct zf_zone_info
 		zi->wmark[i] = z->watermark[i];
 	for (int i = 0; i < MAX_NR_ZONES; i++)
 		zi->lowmem_reserve[i] = z->lowmem_reserve[i];
-	zi->nr_free_pages = zone_page_state(z, NR_FREE_PAGES);
-	zi->nr_free_cma = zone_page_state(z, NR_FREE_CMA_PAGES);
+	zi->nr_free_pages = zone_page_state_raw(z, NR_FREE_PAGES);
+	zi->nr_free_cma = zone_page_state_raw(z, NR_FREE_CMA_PAGES);
 	for (unsigned int o = 0; o < m->max_order && o < ZF_MAX_ORDER_MAX; o++)
 		zi->nr_free[o] = z->free_area[o].nr_free;
 	zi->nr_reserved_highatomic = z->nr_reserved_highatomic;
 	zi->nr_isolate_pageblock = z->nr_isolate_pageblock;
-	zi->lru[LRU_INACTIVE_ANON] = zf_nonneg(zone_page_state(z, NR_ZONE_INACTIVE_ANON));
-	zi->lru[LRU_ACTIVE_ANON] = zf_nonneg(zone_page_state(z, NR_ZONE_ACTIVE_ANON));
-	zi->lru[LRU_INACTIVE_FILE] = zf_nonneg(zone_page_state(z, NR_ZONE_INACTIVE_FILE));
-	zi->lru[LRU_ACTIVE_FILE] = zf_nonneg(zone_page_state(z, NR_ZONE_ACTIVE_FILE));
+	zi->lru[LRU_INACTIVE_ANON] = zf_nonneg(zone_page_state_raw(z, NR_ZONE_INACTIVE_ANON));
+	zi->lru[LRU_ACTIVE_ANON] = zf_nonneg(zone_page_state_raw(z, NR_ZONE_ACTIVE_ANON));
+	zi->lru[LRU_INACTIVE_FILE] = zf_nonneg(zone_page_state_raw(z, NR_ZONE_INACTIVE_FILE));
+	zi->lru[LRU_ACTIVE_FILE] = zf_nonneg(zone_page_state_raw(z, NR_ZONE_ACTIVE_FILE));
 	/*
 	 * NR_ZONE_WRITE_PENDING counts each LRU page that is dirty or under
 	 * writeback once; the zone keeps its writeback part separately, so the
@@ -77,12 +87,12 @@ int zf_inspect_zone(const struct zf_machine *m, int zone_id, struct zf_zone_info
 	 */
 	zi->nr_writeback = z->nr_writeback;
 	zi->nr_dirty =
-	    zf_nonneg(zone_page_state(z, NR_ZONE_WRITE_PENDING) - (int64_t)z->nr_writeback);
-	zi->nr_isolated = zf_nonneg(zone_page_state(z, NR_ISOLATED));
-	zi->nr_allocated = zf_nonneg(zone_page_state(z, NR_ALLOCATED));
-	zi->nr_pcp = zf_nonneg(zone_page_state(z, NR_PCP));
-	zi->nr_poisoned = zf_nonneg(zone_page_state(z, NR_POISONED));
-	zi->nr_offline = zf_nonneg(zone_page_state(z, NR_OFFLINE));
+	    zf_nonneg(zone_page_state_raw(z, NR_ZONE_WRITE_PENDING) - (int64_t)z->nr_writeback);
+	zi->nr_isolated = zf_nonneg(zone_page_state_raw(z, NR_ISOLATED));
+	zi->nr_allocated = zf_nonneg(zone_page_state_raw(z, NR_ALLOCATED));
+	zi->nr_pcp = zf_nonneg(zone_page_state_raw(z, NR_PCP));
+	zi->nr_poisoned = zf_nonneg(zone_page_state_raw(z, NR_POISONED));
+	zi->nr_offline = zf_nonneg(zone_page_state_raw(z, NR_OFFLINE));
 	zi->compact_considered = z->compact_considered;
 	zi->compact_defer_shift = z->compact_defer_shift;
 	zi->compact_order_failed = (unsigned int)z->compact_order_failed;
@@ -90,7 +100,17 @@ int zf_inspect_zone(const struct zf_machine *m, int zone_id, struct zf_zone_info
 	zi->compact_cached_migrate_pfn[0] = z->compact_cached_migrate_pfn[0];
 	zi->compact_cached_migrate_pfn[1] = z->compact_cached_migrate_pfn[1];
 	zi->compact_blockskip_flush = z->compact_blockskip_flush;
-	zi->vmstat_pgalloc = zf_nonneg(zone_page_state(z, NR_ZONE_PGALLOC));
+	zi->vmstat_pgalloc = zf_nonneg(zone_page_state_raw(z, NR_ZONE_PGALLOC));
+	zi->raw.lru[LRU_INACTIVE_ANON] = zone_page_state_raw(z, NR_ZONE_INACTIVE_ANON);
+	zi->raw.lru[LRU_ACTIVE_ANON] = zone_page_state_raw(z, NR_ZONE_ACTIVE_ANON);
+	zi->raw.lru[LRU_INACTIVE_FILE] = zone_page_state_raw(z, NR_ZONE_INACTIVE_FILE);
+	zi->raw.lru[LRU_ACTIVE_FILE] = zone_page_state_raw(z, NR_ZONE_ACTIVE_FILE);
+	zi->raw.write_pending = zone_page_state_raw(z, NR_ZONE_WRITE_PENDING);
+	zi->raw.isolated = zone_page_state_raw(z, NR_ISOLATED);
+	zi->raw.allocated = zone_page_state_raw(z, NR_ALLOCATED);
+	zi->raw.pcp = zone_page_state_raw(z, NR_PCP);
+	zi->raw.poisoned = zone_page_state_raw(z, NR_POISONED);
+	zi->raw.offline = zone_page_state_raw(z, NR_OFFLINE);
 	return 0;
 }
 

@@ -736,14 +736,24 @@ static inline void __mod_zone_page_state(struct zone *z, enum zone_stat_item i, 
 	else
 		z->vm_stat[i] += delta;
 }
+/*
+ * zone_page_state() of an SMP kernel (include/linux/vmstat.h): a counter that
+ * per-cpu deltas (or a drift such as the known double isolation) left
+ * negative reads as 0, so every allocator decision sees 0 free pages, never
+ * a negative count that unsigned arithmetic would turn huge
+ * (zone_watermark_fast). zf_inspect_zone() reads the raw value instead, so
+ * that ZF_INV_COUNTERS still sees the drift.
+ */
 static inline int64_t zone_page_state(const struct zone *z, enum zone_stat_item i)
 {
-	return ZF_READ_ONCE(z->vm_stat[i]);
+	int64_t x = ZF_READ_ONCE(z->vm_stat[i]);
+
+	return x < 0 ? 0 : x;
 }
-/* Exact (no per-cpu deltas in the model): the snapshot equals the cached value. */
+/* Exact (no per-cpu deltas in the model): the snapshot equals the cached value, clamped alike. */
 static inline int64_t zone_page_state_snapshot(const struct zone *z, enum zone_stat_item i)
 {
-	return ZF_READ_ONCE(z->vm_stat[i]);
+	return zone_page_state(z, i);
 }
 /* added by threads: an add to a counter several CPUs update (atomic when threaded) */
 static inline void zf_atomic_add(const struct zf_machine *m, uint64_t *p, int64_t delta)
@@ -1324,6 +1334,7 @@ uint32_t cpuset_current_mems_allowed(struct zf_machine *m);
 bool cpuset_zone_allowed(struct zf_machine *m, const struct zone *z, gfp_t gfp_mask);
 unsigned int read_mems_allowed_begin(struct zf_machine *m);
 bool read_mems_allowed_retry(struct zf_machine *m, unsigned int seq);
+void cpuset_hotplug_workfn(struct zf_machine *m, uint32_t old_memory);
 bool check_retry_cpuset(struct zf_machine *m, unsigned int cpuset_mems_cookie,
 			struct alloc_context *ac);       /* 4.13+ */
 uint32_t node_states_memory(const struct zf_machine *m); /* nodes with memory */

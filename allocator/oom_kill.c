@@ -425,9 +425,15 @@ bool out_of_memory(struct zf_machine *m, struct oom_control *oc)
 	 * the reserves so that it can exit quickly and free its memory.
 	 */
 	if (cur && task_will_free_mem(cur)) {
+		/*
+		 * OOM_INVOKE first (model contract: before any kill or mark), so an
+		 * oracle judges the request without the TIF_MEMDIE cpuset escape
+		 * that mark_oom_victim() is about to give it.
+		 */
+		oom_invoked(m, oc, ZF_OOM_OUT_CURRENT_EXITING, true);
 		mark_oom_victim(m, zf_current(m));
 		wake_oom_reaper(m, zf_current(m));
-		return oom_invoked(m, oc, ZF_OOM_OUT_CURRENT_EXITING, true);
+		return true;
 	}
 
 	/*

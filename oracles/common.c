@@ -130,7 +130,7 @@ bool zf_o_wmark_ok(const struct zf_machine *m, const struct zf_zone_info *zi, un
 		min -= min / 4;
 	}
 	if (!(alloc_flags & ZF_ALLOC_CMA))
-		free -= zi->nr_free_cma;
+		free -= zf_o_stat_read(zi->nr_free_cma); /* zone_page_state(): clamped */
 	if (classzone_idx < 0 || classzone_idx >= ZF_MAX_NR_ZONES)
 		classzone_idx = 0;
 	if (free <= min + (int64_t)zi->lowmem_reserve[classzone_idx])

@@ -277,6 +277,40 @@ static void check_watermark_fn(struct zf_oracle_set *c, const struct zf_machine 
 	}
 }
 
+/*
+ * No vm_stat item may be negative: the model's counters are exact (no per-cpu
+ * deltas, §2), so a negative item is a lost update. The kernel's readers (and
+ * the unsigned zf_zone_info fields) see such an item as 0, which can hide it
+ * from every comparison above (an NR_PCP of -3 with empty pcp lists reads 0
+ * == 0), hence the signed raw view (NR_FREE_PAGES and NR_FREE_CMA_PAGES are
+ * compared signed with their lists already).
+ */
+static void check_vmstat_sign(struct zf_oracle_set *c, const struct zf_machine *m,
+			      const struct zf_zone_info *zi)
+{
+	static const char *const lru_names[4] = {"NR_ZONE_INACTIVE_ANON", "NR_ZONE_ACTIVE_ANON",
+						 "NR_ZONE_INACTIVE_FILE", "NR_ZONE_ACTIVE_FILE"};
+	const struct {
+		const char *name;
+		int64_t v;
+	} items[] = {
+	    {lru_names[0], zi->raw.lru[0]},
+	    {lru_names[1], zi->raw.lru[1]},
+	    {lru_names[2], zi->raw.lru[2]},
+	    {lru_names[3], zi->raw.lru[3]},
+	    {"NR_ZONE_WRITE_PENDING", zi->raw.write_pending},
+	    {"NR_ISOLATED", zi->raw.isolated},
+	    {"NR_ALLOCATED", zi->raw.allocated},
+	    {"NR_PCP", zi->raw.pcp},
+	    {"NR_POISONED", zi->raw.poisoned},
+	    {"NR_OFFLINE", zi->raw.offline},
+	};
+	for (size_t i = 0; i < sizeof(items) / sizeof(items[0]); i++)
+		if (items[i].v < 0)
+			zf_oreport(c, m, NULL, zi->id, "zone %s: vm_stat %s is negative (%lld)",
+				   zi->name, items[i].name, (long long)items[i].v);
+}
+
 static void counters_walk(struct zf_oracle_set *c, void *p, const struct zf_machine *m)
 {
 	const struct zf_geometry *g = zf_oset_geometry(c);
@@ -287,6 +321,7 @@ static void counters_walk(struct zf_oracle_set *c, void *p, const struct zf_mach
 		if (zf_inspect_zone(m, zid, &zi) != 0 || !zi.spanned_pages)
 			continue;
 		check_free_lists(c, m, &zi);
+		check_vmstat_sign(c, m, &zi);
 		check_pcp(c, m, &zi);
 		check_highatomic(c, m, &zi);
 		check_zone_params(c, m, &zi);
@@ -305,7 +340,8 @@ const struct zf_oracle_ops zf_oracle_counters = {
 			"lists; NR_FREE_CMA == CMA lists; pcp count == its lists and a drain "
 			"never asks for more than count; nr_reserved_highatomic == pageblock "
 			"* HIGHATOMIC blocks within the cap; deferral ranges; min <= low <= "
-			"high, lowmem_reserve[j <= idx] == 0; LRU counters; the model's "
+			"high, lowmem_reserve[j <= idx] == 0; LRU counters; no negative vm_stat "
+			"item; the model's "
 			"watermark test == spec §3.3",
 	    .kernel_rule = "spec §2 accounting rules, §3, §4.6, §4.7, §6.2; §11 items 4, 5, "
 			   "6, 8, 9; planted bugs B3 (88e8ac11d2ea), B8, B23",

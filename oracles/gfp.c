@@ -17,9 +17,20 @@
  *    allocating task marking itself when it is already exiting). __GFP_NOFAIL
  *    does not lift any of these since 4.10: a NOFAIL request that kills where
  *    the same request without NOFAIL would not is planted bug B21;
- *  - __GFP_NOFAIL with __GFP_DIRECT_RECLAIM never returns NULL.
+ *  - __GFP_NOFAIL with __GFP_DIRECT_RECLAIM never returns NULL;
+ *  - reclaim progress comes from reclaim: when should_reclaim_retry() counts
+ *    progress (no_progress_loops back to 0 for order <= 3), a direct reclaim
+ *    of this retry round must have ended with progress, or the task has a
+ *    fatal signal pending (try_to_free_pages() returns 1 without reclaiming
+ *    only when throttle_direct_reclaim() reports one, spec §7.2; 4.12
+ *    vmscan.c:2986);
+ *  - early async compaction (§5.4): between retry_cpuset: and the first
+ *    retry: reached without a goto, direct compaction runs exactly when the
+ *    request may reclaim, is costly or a non-movable high order, and may not
+ *    use the reserves (gfp_pfmemalloc_allowed, §5.2).
  *
- * Cost: O(1) per event.
+ * Cost: O(1) per event (a task snapshot per should_reclaim_retry that counts
+ * progress without a reclaim that made some, and at the two labels above).
  */
 #include <string.h>
 
@@ -31,8 +42,12 @@ struct gfp_rec {
 	int task;
 	bool memalloc; /* PF_MEMALLOC when the allocation started */
 	bool in_reclaim;
+	bool reclaim_progress; /* a DIRECT_RECLAIM_END with progress since the last retry check */
 	unsigned int reclaims, compactions;
 	bool reported_oom;
+	/* early async compaction, between retry_cpuset: and the first retry: */
+	bool early_phase, early_compacted;
+	int early_expect; /* verdict at retry_cpuset:, -1 unknown */
 };
 
 struct gfp_state {
@@ -131,6 +146,40 @@ static void check_oom(struct zf_oracle_set *c, const struct zf_machine *m,
 	}
 }
 
+/*
+ * Does the slow path compact early, before its first retry: (spec §5.4)?
+ * can_direct_reclaim && (costly || (order > 0 && !MOVABLE)) &&
+ * !gfp_pfmemalloc_allowed() (§5.2; 4.14+: any OOM victim). -1 when the
+ * oracle cannot tell (interrupt context, no task or allocation context).
+ */
+static int early_compaction_expected(const struct zf_machine *m, const struct gfp_rec *r)
+{
+	struct zf_alloc_ctx_info ci;
+	struct zf_task_info ti;
+	zf_inspect_alloc_ctx(m, &ci);
+	if (!ci.active || ci.task != r->task || r->task < 0 ||
+	    zf_inspect_task(m, r->task, &ti) != 0 || (ti.flags & ZF_TASK_IN_INTERRUPT))
+		return -1;
+	zf_gfp_t gfp = ci.gfp;
+	unsigned int order = ci.order;
+	if (!(gfp & ZF_GFP_DIRECT_RECLAIM))
+		return 0;
+	if (!(order > 3 || (order > 0 && ci.migratetype != ZF_MIGRATE_MOVABLE)))
+		return 0;
+	bool pfmemalloc;
+	if (gfp & ZF_GFP_NOMEMALLOC)
+		pfmemalloc = false;
+	else if (gfp & ZF_GFP_MEMALLOC)
+		pfmemalloc = true;
+	else if (ti.flags & ZF_PF_MEMALLOC)
+		pfmemalloc = true;
+	else if (zf_machine_config(m)->profile >= ZF_PROFILE_4_14)
+		pfmemalloc = ti.oom_victim;
+	else
+		pfmemalloc = (ti.flags & ZF_TIF_MEMDIE) != 0;
+	return pfmemalloc ? 0 : 1;
+}
+
 static void gfp_on_event(struct zf_oracle_set *c, void *p, const struct zf_machine *m,
 			 const struct zf_event *ev)
 {
@@ -170,9 +219,37 @@ static void gfp_on_event(struct zf_oracle_set *c, void *p, const struct zf_machi
 	if (!r)
 		return;
 	switch (ev->type) {
+	case ZF_EV_SLOWPATH_GOTO:
+		/*
+		 * A goto before the first retry: leaves the early block (no zone:
+		 * nopage, a page: got_pg, costly NORETRY deferred: nopage); a
+		 * retry: reached from there (NOFAIL's nopage -> retry) is not the
+		 * fall-through the early compaction rule is about.
+		 */
+		r->early_phase = false;
+		break;
 	case ZF_EV_SLOWPATH_LABEL:
+		if (ev->label == ZF_LABEL_RETRY && r->early_phase) {
+			/*
+			 * Judged only when the verdict is the same at both labels: a
+			 * yield in between may make the task an OOM victim.
+			 */
+			int expect = early_compaction_expected(m, r);
+			if (expect >= 0 && expect == r->early_expect &&
+			    (expect == 1) != r->early_compacted)
+				zf_oreport(c, m, ev, -1,
+					   "early async compaction %s before the first retry: "
+					   "(order %u, gfp 0x%x, §5.4: costly or non-movable high "
+					   "order, may reclaim, no reserves)",
+					   expect ? "skipped" : "run", r->order, (unsigned)r->gfp);
+			r->early_phase = false;
+		}
 		if (ev->label == ZF_LABEL_RETRY_CPUSET) {
 			r->reclaims = r->compactions = 0; /* the kernel restarts the attempt */
+			r->reclaim_progress = false;
+			r->early_phase = true;
+			r->early_compacted = false;
+			r->early_expect = early_compaction_expected(m, r);
 			r->reported_oom = false;
 		}
 		break;
@@ -198,8 +275,28 @@ static void gfp_on_event(struct zf_oracle_set *c, void *p, const struct zf_machi
 		break;
 	case ZF_EV_DIRECT_RECLAIM_END:
 		r->in_reclaim = false;
+		if (ev->a > 0)
+			r->reclaim_progress = true;
+		break;
+	case ZF_EV_SHOULD_RECLAIM_RETRY:
+		/* b = no_progress_loops after the update: 0 means progress was counted */
+		if (ev->b == 0 && ev->order <= 3 && !r->reclaim_progress) {
+			struct zf_task_info ti;
+			bool dying = r->task < 0 || zf_inspect_task(m, r->task, &ti) != 0 ||
+				     !ti.alive || (ti.flags & ZF_TASK_FATAL_SIGNAL);
+			if (!dying)
+				zf_oreport(
+				    c, m, ev, -1,
+				    "should_reclaim_retry counted reclaim progress (order %u) "
+				    "but no direct reclaim of this round made any, and the "
+				    "task has no fatal signal pending",
+				    ev->order);
+		}
+		r->reclaim_progress = false;
 		break;
 	case ZF_EV_COMPACT_TRY:
+		if (r->early_phase)
+			r->early_compacted = true;
 		if (!(r->gfp & ZF_GFP_DIRECT_RECLAIM))
 			zf_oreport(c, m, ev, -1, "direct compaction without __GFP_DIRECT_RECLAIM");
 		if (++r->compactions > 2 && single_round(r->gfp, r->order))
@@ -226,15 +323,19 @@ const struct zf_oracle_ops zf_oracle_gfp = {
 			"compactions, no OOM; no reclaim/compaction/OOM without "
 			"DIRECT_RECLAIM; no reclaim under PF_MEMALLOC; OOM only where §11 "
 			"item 13 allows it, no kill for !__GFP_FS; NOFAIL never lifts an OOM "
-			"skip and never returns NULL when it may block",
+			"skip and never returns NULL when it may block; reclaim progress "
+			"only from a reclaim that made some or a fatal signal; early async "
+			"compaction exactly for costly / non-movable high orders without "
+			"reserves",
 	    .kernel_rule = "spec §5.4, §5.9, §5.10; §11 items 11, 12, 13; 4.13 "
 			   "__GFP_RETRY_MAYFAIL (dcda9b04713c); planted bug B21 (4.10 NOFAIL "
 			   "OOM cleanup)",
 	    .cost = "event: O(1); no walk",
 	},
     .event_mask = ZF_EVBIT(ALLOC_BEGIN) | ZF_EVBIT(ALLOC_END) | ZF_EVBIT(SLOWPATH_LABEL) |
-		  ZF_EVBIT(DIRECT_RECLAIM_BEGIN) | ZF_EVBIT(DIRECT_RECLAIM_END) |
-		  ZF_EVBIT(COMPACT_TRY) | ZF_EVBIT(OOM_INVOKE) | ZF_EVBIT(OOM_KILL),
+		  ZF_EVBIT(SLOWPATH_GOTO) | ZF_EVBIT(DIRECT_RECLAIM_BEGIN) |
+		  ZF_EVBIT(DIRECT_RECLAIM_END) | ZF_EVBIT(COMPACT_TRY) | ZF_EVBIT(OOM_INVOKE) |
+		  ZF_EVBIT(OOM_KILL) | ZF_EVBIT(SHOULD_RECLAIM_RETRY),
     .state_size = sizeof(struct gfp_state),
     .reset = gfp_reset,
     .on_event = gfp_on_event,

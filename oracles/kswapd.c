@@ -85,7 +85,8 @@ static bool node_balanced(const struct zf_machine *m, int nid, unsigned int orde
 		if (zf_inspect_zone(m, nid * ZF_MAX_NR_ZONES + idx, &zi) != 0 || !zi.populated)
 			continue;
 		any_managed = true;
-		if (zf_o_wmark_ok(m, &zi, order, zi.wmark[2], classzone, 0, zi.nr_free_pages))
+		if (zf_o_wmark_ok(m, &zi, order, zi.wmark[2], classzone, 0,
+				  zf_o_stat_read(zi.nr_free_pages)))
 			return true;
 	}
 	return !any_managed;

@@ -122,6 +122,16 @@ bool zf_o_cpuset_node_allowed(const struct zf_machine *m, const struct zf_task_i
 int zf_o_gfp_zone(zf_gfp_t gfp);
 
 /* Does the zone pass __zone_watermark_ok with these inputs (zone info already read)? */
+/*
+ * A vm_stat item as the kernel's zone_page_state() reads it on SMP: a negative
+ * (drifted) value reads 0. Oracles re-doing an allocator decision use it;
+ * ZF_INV_COUNTERS compares the raw value with the lists.
+ */
+static inline int64_t zf_o_stat_read(int64_t raw)
+{
+	return raw < 0 ? 0 : raw;
+}
+
 bool zf_o_wmark_ok(const struct zf_machine *m, const struct zf_zone_info *zi, unsigned int order,
 		   uint64_t mark, int classzone_idx, uint32_t alloc_flags, int64_t free_pages);
 

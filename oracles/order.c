@@ -15,6 +15,7 @@
  *    state: free_area[].nr_free, compaction deferral (order_failed,
  *    considered, defer_shift) and kswapd/kcompactd orders hash the same at
  *    ALLOC_END as at ALLOC_BEGIN (unless a nested allocation ran between);
+ *  - every event's zone id is -1 or a zone of the machine;
  *  - profiles with the 4.20 fix (5.9, 6.1) reject it at entry: it must not
  *    reach get_page_from_freelist and the slow path (vmstat slowpath_entered
  *    unchanged). The model has no node_reclaim path, so B18's out-of-bounds
@@ -104,6 +105,16 @@ static void order_on_event(struct zf_oracle_set *c, void *p, const struct zf_mac
 				   (long long)ev->c, max);
 	}
 
+	/*
+	 * The zone an event names indexes the machine's zones too: -1 (none) or
+	 * one of them. A zone id past the last node reads another node's or no
+	 * zone at all (the kswapd_zone_id() clamp of docs/mutation-testing.md).
+	 */
+	if (ev->zone_id < -1 || ev->zone_id >= zf_o_nr_zone_ids(zf_oset_geometry(c)))
+		zf_oreport(c, m, ev, -1, "%s names zone %d, outside the machine's %d zone ids",
+			   zf_event_name((enum zf_event_type)ev->type), ev->zone_id,
+			   zf_o_nr_zone_ids(zf_oset_geometry(c)));
+
 	switch (ev->type) {
 	case ZF_EV_ALLOC_BEGIN:
 		for (unsigned int i = 0; i < st->depth && i < ZF_O_MAX_NEST; i++)
@@ -159,7 +170,7 @@ const struct zf_oracle_ops zf_oracle_order = {
 	    .name = "order-bounds",
 	    .property = "every event that indexes per-order arrays carries order < "
 			"MAX_ORDER; a request with order >= MAX_ORDER fails without touching "
-			"per-order state",
+			"per-order state; an event's zone id is -1 or a zone of the machine",
 	    .kernel_rule = "spec §4.1 (4.12 has no entry check; the slow path returns NULL), "
 			   "§8 4.20 'check for max order in hot path'; planted bug B18",
 	    .cost = "event: O(1); O(zones * orders) per oversized request; no walk",

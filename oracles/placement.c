@@ -77,7 +77,8 @@ static void check_zone_ok(struct zf_oracle_set *c, const struct zf_machine *m,
 			   "watermark[%u] = %llu",
 			   zi.name, (unsigned long long)mark, flags, flags & ZF_ALLOC_WMARK_MASK,
 			   (unsigned long long)zi.wmark[flags & ZF_ALLOC_WMARK_MASK]);
-	if (free != zi.nr_free_pages)
+	/* get_page_from_freelist reads the counter through zone_page_state(): clamped at 0 */
+	if (free != zf_o_stat_read(zi.nr_free_pages))
 		zf_oreport(c, m, ev, zi.id,
 			   "zone %s watermark checked with free %lld but NR_FREE_PAGES is %lld",
 			   zi.name, (long long)free, (long long)zi.nr_free_pages);
@@ -86,7 +87,7 @@ static void check_zone_ok(struct zf_oracle_set *c, const struct zf_machine *m,
 			   cz);
 		return;
 	}
-	int64_t cma = (flags & ZF_ALLOC_CMA) ? 0 : zi.nr_free_cma;
+	int64_t cma = (flags & ZF_ALLOC_CMA) ? 0 : zf_o_stat_read(zi.nr_free_cma);
 	bool fast = ev->order == 0 && free - cma > (int64_t)(mark + zi.lowmem_reserve[cz]);
 	if (!fast && !zf_o_wmark_ok(m, &zi, ev->order, mark, cz, flags, free))
 		zf_oreport(c, m, ev, zi.id,

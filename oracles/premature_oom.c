@@ -21,7 +21,11 @@
  *    (as should_reclaim_retry uses them, §5.7) and without deducting
  *    nr_reserved_highatomic (B8), lowmem_reserve[classzone] included.
  *
- * Cost: O(zones) per out_of_memory() call.
+ *  - should_reclaim_retry() may say "stop" only after more than 16 loops without
+ *    progress or when no eligible zone passes the MIN watermark with free +
+ *    reclaimable pages (§5.7; judge_reclaim_retry below).
+ *
+ * Cost: O(zones) per out_of_memory() and should_reclaim_retry() call.
  */
 #include <string.h>
 
@@ -58,18 +62,6 @@ static bool judge_oom(struct zf_oracle_set *c, const struct zf_machine *m,
 		return false;
 	struct zf_task_info ti;
 	bool have_ti = zf_inspect_task(m, ci.task, &ti) == 0;
-	/*
-	 * A dying current is marked an OOM victim inside out_of_memory()
-	 * (task_will_free_mem, spec §5.9) before the model emits OOM_INVOKE; the
-	 * cpuset escape that mark opens (TIF_MEMDIE / tsk_is_oom_victim in
-	 * __cpuset_node_allowed) did not exist when the slow path decided to call
-	 * out_of_memory(), so the request is judged without it. (A victim marked
-	 * earlier allocates with reserves, which drop ALLOC_CPUSET anyway.)
-	 */
-	if (have_ti) {
-		ti.flags &= ~(uint32_t)ZF_TIF_MEMDIE;
-		ti.oom_victim = false;
-	}
 	int high = zf_o_gfp_zone(ci.gfp);
 	if (high < 0)
 		high = ci.high_zoneidx;
@@ -101,6 +93,32 @@ static bool judge_oom(struct zf_oracle_set *c, const struct zf_machine *m,
 			classzone = zf_o_zone_idx(zid); /* 4.12 ac_classzone_idx: the first one */
 		if (zid == ci.preferred_zone_id)
 			pref_ok = true;
+	}
+	/*
+	 * A cpuset never keeps mems without memory: when a hot-remove empties
+	 * its nodes, 4.12's cpuset_hotplug_workfn() shrinks them to N_MEMORY or
+	 * moves the tasks to an ancestor with memory (remove_tasks_in_empty_cpuset).
+	 * An OOM of a task whose cpuset mems hold no populated zone while some
+	 * node has memory therefore means the model kept a stale cpuset.
+	 */
+	if (cpuset && have_ti && ti.mems_allowed && zf_machine_config(m)->cpusets_enabled) {
+		uint32_t memory = 0;
+		for (int zid = 0; zid < zf_o_nr_zone_ids(g); zid++) {
+			struct zf_zone_info zi;
+			/* populated_zone(): present and not offline (only a managed zone
+			 * can be offlined, so an unmanaged present zone is online) */
+			if (zf_inspect_zone(m, zid, &zi) == 0 && zi.present_pages &&
+			    (zi.populated || !zi.managed_pages))
+				memory |= 1u << zf_o_zone_nid(zid);
+		}
+		if (memory && !(ti.mems_allowed & memory)) {
+			zf_oreport(
+			    c, m, ev, -1,
+			    "OOM of task %d whose cpuset mems 0x%x hold no memory (nodes with "
+			    "memory 0x%x): the cpuset hotplug update must have moved it",
+			    ci.task, ti.mems_allowed, memory);
+			return true;
+		}
 	}
 	/*
 	 * No zone of the (rebuilt) zonelist may serve the request at all: its
@@ -136,17 +154,22 @@ static bool judge_oom(struct zf_oracle_set *c, const struct zf_machine *m,
 			continue;
 		uint32_t wflags = flags & (ZF_ALLOC_HIGH | ZF_ALLOC_CMA);
 		int64_t pcp = (int64_t)zi.nr_pcp, ha = (int64_t)zi.nr_reserved_highatomic;
+		/*
+		 * The slow path reads NR_FREE_PAGES through zone_page_state_snapshot(),
+		 * which clamps a negative (drifted) counter at 0; a drain adds the pcp
+		 * pages to the counter before that read.
+		 */
+		int64_t free_now = zf_o_stat_read(zi.nr_free_pages);
+		int64_t free_drained = zf_o_stat_read(zi.nr_free_pages + pcp);
 		/* drained pcp + unreserved highatomic: cancel the reserve deduction */
-		if (!zf_o_wmark_ok(m, &zi, 0, zi.wmark[0], classzone, wflags,
-				   zi.nr_free_pages + pcp + ha))
+		if (!zf_o_wmark_ok(m, &zi, 0, zi.wmark[0], classzone, wflags, free_drained + ha))
 			continue;
 		/* which step would have saved the allocation (for triage) */
 		const char *why =
-		    zf_o_wmark_ok(m, &zi, 0, zi.wmark[0], classzone, wflags, zi.nr_free_pages)
+		    zf_o_wmark_ok(m, &zi, 0, zi.wmark[0], classzone, wflags, free_now)
 			? (ci.order ? "as it is (a high-order request failing on fragmentation)"
 				    : "as it is")
-		    : zf_o_wmark_ok(m, &zi, 0, zi.wmark[0], classzone, wflags,
-				    zi.nr_free_pages + pcp)
+		    : zf_o_wmark_ok(m, &zi, 0, zi.wmark[0], classzone, wflags, free_drained)
 			? "once the pcp lists are drained"
 			: "once the highatomic reserve is released (B8)";
 		zf_oreport(c, m, ev, zid,
@@ -159,10 +182,10 @@ static bool judge_oom(struct zf_oracle_set *c, const struct zf_machine *m,
 		return true;
 	}
 	/*
-	 * B6 is a nodemask (MPOL_BIND) disjoint from the cpuset's mems. A cpuset
-	 * whose mems hold no memory for the request at all (its node's memory was
-	 * hot-removed) is not that race: 4.12's cpuset hotplug handler would have
-	 * moved the task to a cpuset with memory, which the model does not do.
+	 * B6 is a nodemask (MPOL_BIND) disjoint from the cpuset's mems, which
+	 * could serve the request (in_cpuset). A cpuset whose nodes hold memory
+	 * only above the request's zones (a node with only ZONE_MOVABLE) cannot,
+	 * with or without the nodemask: that OOM is futile, not the race.
 	 */
 	if (!eligible && ci.nodemask && in_cpuset) {
 		found = true;
@@ -172,6 +195,63 @@ static bool judge_oom(struct zf_oracle_set *c, const struct zf_machine *m,
 			   ci.nodemask, have_ti ? ti.mems_allowed : 0, high);
 	}
 	return found;
+}
+
+/*
+ * The lower bound on reclaim retries (spec §5.7): should_reclaim_retry()
+ * says "stop" only after more than MAX_RECLAIM_RETRIES (16) rounds without
+ * progress, or when no eligible zone passes the MIN watermark for the
+ * request's order as if every reclaimable page were free (free +
+ * zone_reclaimable_pages, the alloc_flags of the slow path). The oracle's
+ * eligible set is never larger than the model's (the zonelist of the
+ * preferred node, idx <= high_zoneidx, ac->nodemask, and with ALLOC_CPUSET
+ * the cpuset too, which 4.12 does not filter): a zone it finds passing, the
+ * model saw too. Stopping early turns into a premature OOM or failure.
+ */
+static bool judge_reclaim_retry(struct zf_oracle_set *c, const struct zf_machine *m,
+				const struct zf_event *ev)
+{
+	if (ev->a != 0 || ev->b > 16)
+		return false;
+	struct zf_alloc_ctx_info ci;
+	zf_inspect_alloc_ctx(m, &ci);
+	if (!ci.active || ci.preferred_zone_id < 0 || ci.classzone_idx < 0 ||
+	    ci.classzone_idx >= ZF_MAX_NR_ZONES || ev->order != ci.order)
+		return false;
+	struct zf_task_info ti;
+	bool have_ti = zf_inspect_task(m, ci.task, &ti) == 0;
+	int high = zf_o_gfp_zone(ci.gfp);
+	if (high < 0)
+		high = ci.high_zoneidx;
+	bool cpuset =
+	    (ci.alloc_flags & ZF_ALLOC_CPUSET) && !(ci.alloc_flags & ZF_ALLOC_NO_WATERMARKS);
+	int ids[ZF_MAX_NUMNODES * ZF_MAX_NR_ZONES + 1];
+	int n = zf_inspect_zonelist(m, zf_o_zone_nid(ci.preferred_zone_id),
+				    (ci.gfp & ZF_GFP_THISNODE) != 0, ids,
+				    (int)(sizeof(ids) / sizeof(ids[0])));
+	for (int i = 0; i < n && ids[i] >= 0; i++) {
+		int zid = ids[i], znid = zf_o_zone_nid(zid);
+		if (zf_o_zone_idx(zid) > high || zf_o_zone_idx(zid) > ci.high_zoneidx ||
+		    !in_mask(ci.nodemask, znid))
+			continue;
+		if (cpuset && !zf_o_cpuset_node_allowed(m, have_ti ? &ti : NULL, ci.gfp, znid))
+			continue;
+		struct zf_zone_info zi;
+		if (zf_inspect_zone(m, zid, &zi) != 0 || !zi.populated)
+			continue;
+		int64_t available =
+		    zf_o_stat_read(zi.nr_free_pages) + (int64_t)zf_zone_reclaimable_pages(m, zid);
+		if (!zf_o_wmark_ok(m, &zi, ci.order, zi.wmark[0], ci.classzone_idx, ci.alloc_flags,
+				   available))
+			continue;
+		zf_oreport(c, m, ev, zid,
+			   "should_reclaim_retry gave up after %lld no-progress loops (<= 16) "
+			   "while zone %s passes the order-%u min watermark with free + "
+			   "reclaimable %lld",
+			   (long long)ev->b, zi.name, ci.order, (long long)available);
+		return true;
+	}
+	return false;
 }
 
 static void premature_on_event(struct zf_oracle_set *c, void *p, const struct zf_machine *m,
@@ -196,6 +276,10 @@ static void premature_on_event(struct zf_oracle_set *c, void *p, const struct zf
 	case ZF_EV_MAY_OOM:
 		st->checked = false;
 		break;
+	case ZF_EV_SHOULD_RECLAIM_RETRY:
+		if (!(reported && *reported) && judge_reclaim_retry(c, m, ev) && reported)
+			*reported = true;
+		break;
 	case ZF_EV_ALLOC_END:
 		st->checked = false;
 		if (st->depth)
@@ -214,13 +298,15 @@ const struct zf_oracle_ops zf_oracle_premature_oom = {
 	    .property = "out_of_memory() only when the eligible zone set (current zonelist, "
 			"idx <= high_zoneidx, nodemask, cpuset) is non-empty, holds the "
 			"preferred zone, and no eligible zone passes the order-0 min "
-			"watermark after draining pcp lists and unreserving highatomic",
+			"watermark after draining pcp lists and unreserving highatomic; "
+			"should_reclaim_retry stops only after 16 no-progress loops or when no "
+			"eligible zone passes min with free + reclaimable",
 	    .kernel_rule = "spec §11 item 14; §5.7, §5.9; planted bugs B4 (3d36424b3b58), "
 			   "B5 (4.10 cpuset fixes), B6 (902b62810a57), B8 (04c8716f7b00)",
 	    .cost = "event: O(zones) per out_of_memory() call; no walk",
 	},
     .event_mask = ZF_EVBIT(OOM_KILL) | ZF_EVBIT(OOM_INVOKE) | ZF_EVBIT(MAY_OOM) |
-		  ZF_EVBIT(ALLOC_BEGIN) | ZF_EVBIT(ALLOC_END),
+		  ZF_EVBIT(SHOULD_RECLAIM_RETRY) | ZF_EVBIT(ALLOC_BEGIN) | ZF_EVBIT(ALLOC_END),
     .state_size = sizeof(struct premature_state),
     .reset = premature_reset,
     .on_event = premature_on_event,

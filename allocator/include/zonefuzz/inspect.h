@@ -78,6 +78,16 @@ struct zf_zone_info {
 	uint64_t compact_cached_free_pfn, compact_cached_migrate_pfn[2];
 	bool compact_blockskip_flush;
 	uint64_t vmstat_pgalloc;
+	/*
+	 * The vm_stat items behind lru[], nr_dirty + nr_writeback, nr_isolated,
+	 * nr_allocated, nr_pcp, nr_poisoned and nr_offline, signed and as the zone
+	 * holds them. The unsigned fields above read a negative item as 0, as
+	 * the kernel's zone_page_state() does; a negative item is a drift that
+	 * an oracle must be able to see (nr_free_pages is already signed).
+	 */
+	struct {
+		int64_t lru[4], write_pending, isolated, allocated, pcp, poisoned, offline;
+	} raw;
 };
 
 struct zf_node_info {
