@@ -140,6 +140,26 @@ static void all_progress(struct livelock_state *st)
 }
 
 /*
+ * One field into the state hash: rotate, xor, multiply by an odd constant.
+ * For a fixed field value each step is a bijection of h, and so is the
+ * splitmix64 finaliser applied once at the end (hash_final), so two states
+ * that differ in one field never hash alike. A full zf_o_mix per field (three
+ * multiplies in a dependent chain, about 80 fields) was most of
+ * machine_hash's time.
+ */
+static inline uint64_t hash_step(uint64_t h, uint64_t v)
+{
+	return (((h << 23) | (h >> 41)) ^ v) * UINT64_C(0x9e3779b97f4a7c15);
+}
+
+static inline uint64_t hash_final(uint64_t z)
+{
+	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+	return z ^ (z >> 31);
+}
+
+/*
  * The machine state an allocation's future depends on, O(zones + nodes + tasks).
  * full = false leaves out what the allocation's own next step may change before it
  * emits its first event (compaction_deferred's silent compact_considered++, cached
@@ -157,65 +177,65 @@ static uint64_t machine_hash(const struct zf_oracle_set *c, const struct liveloc
 		struct zf_zone_info zi;
 		if (zf_inspect_zone(m, st->zone_ids[zi_i], &zi) != 0)
 			continue;
-		h = zf_o_mix(h, (uint64_t)zi.nr_free_pages);
-		h = zf_o_mix(h, (uint64_t)zi.nr_free_cma);
+		h = hash_step(h, (uint64_t)zi.nr_free_pages);
+		h = hash_step(h, (uint64_t)zi.nr_free_cma);
 		for (unsigned int o = 0; o < g->max_order && o < ZF_MAX_ORDER_MAX; o++)
-			h = zf_o_mix(h, zi.nr_free[o]);
-		h = zf_o_mix(h, zi.lru[0] + zi.lru[1]);
-		h = zf_o_mix(h, zi.lru[2] + zi.lru[3]);
-		h = zf_o_mix(h, zi.nr_dirty);
-		h = zf_o_mix(h, zi.nr_writeback);
-		h = zf_o_mix(h, zi.nr_isolated);
-		h = zf_o_mix(h, zi.nr_allocated);
-		h = zf_o_mix(h, zi.nr_pcp);
-		h = zf_o_mix(h, zi.nr_poisoned);
-		h = zf_o_mix(h, zi.nr_offline);
-		h = zf_o_mix(h, zi.nr_isolate_pageblock);
-		h = zf_o_mix(h, zi.managed_pages);
+			h = hash_step(h, zi.nr_free[o]);
+		h = hash_step(h, zi.lru[0] + zi.lru[1]);
+		h = hash_step(h, zi.lru[2] + zi.lru[3]);
+		h = hash_step(h, zi.nr_dirty);
+		h = hash_step(h, zi.nr_writeback);
+		h = hash_step(h, zi.nr_isolated);
+		h = hash_step(h, zi.nr_allocated);
+		h = hash_step(h, zi.nr_pcp);
+		h = hash_step(h, zi.nr_poisoned);
+		h = hash_step(h, zi.nr_offline);
+		h = hash_step(h, zi.nr_isolate_pageblock);
+		h = hash_step(h, zi.managed_pages);
 		if (!full)
 			continue;
-		h = zf_o_mix(h, zi.lru[0]);
-		h = zf_o_mix(h, zi.lru[2]);
-		h = zf_o_mix(h, zi.nr_reserved_highatomic);
-		h = zf_o_mix(h, zi.compact_considered);
-		h = zf_o_mix(h, zi.compact_defer_shift);
-		h = zf_o_mix(h, zi.compact_order_failed);
-		h = zf_o_mix(h, zi.compact_cached_free_pfn);
-		h = zf_o_mix(h, zi.compact_cached_migrate_pfn[0]);
-		h = zf_o_mix(h, zi.compact_cached_migrate_pfn[1]);
+		h = hash_step(h, zi.lru[0]);
+		h = hash_step(h, zi.lru[2]);
+		h = hash_step(h, zi.nr_reserved_highatomic);
+		h = hash_step(h, zi.compact_considered);
+		h = hash_step(h, zi.compact_defer_shift);
+		h = hash_step(h, zi.compact_order_failed);
+		h = hash_step(h, zi.compact_cached_free_pfn);
+		h = hash_step(h, zi.compact_cached_migrate_pfn[0]);
+		h = hash_step(h, zi.compact_cached_migrate_pfn[1]);
 	}
 	for (unsigned int nid = 0; nid < g->nr_nodes; nid++) {
 		struct zf_node_info ni;
 		if (zf_inspect_node(m, (int)nid, &ni) != 0)
 			continue;
-		h = zf_o_mix(h, ni.kswapd_failures);
-		h = zf_o_mix(h, ni.zonelist_seq);
+		h = hash_step(h, ni.kswapd_failures);
+		h = hash_step(h, ni.zonelist_seq);
 		if (!full)
 			continue;
-		h = zf_o_mix(h, ni.kswapd_order);
-		h = zf_o_mix(h, (uint64_t)ni.kswapd_classzone_idx);
-		h = zf_o_mix(h, (uint64_t)ni.kswapd_sleeping | (uint64_t)ni.kswapd_woken << 1 |
-				    (uint64_t)ni.kcompactd_woken << 2);
-		h = zf_o_mix(h, ni.kcompactd_max_order);
-		h = zf_o_mix(h, (uint64_t)ni.kcompactd_classzone_idx);
+		h = hash_step(h, ni.kswapd_order);
+		h = hash_step(h, (uint64_t)ni.kswapd_classzone_idx);
+		h = hash_step(h, (uint64_t)ni.kswapd_sleeping | (uint64_t)ni.kswapd_woken << 1 |
+				     (uint64_t)ni.kcompactd_woken << 2);
+		h = hash_step(h, ni.kcompactd_max_order);
+		h = hash_step(h, (uint64_t)ni.kcompactd_classzone_idx);
 	}
 	unsigned int nt = zf_inspect_nr_tasks(m);
 	for (unsigned int t = 0; t < nt; t++) {
 		struct zf_task_info ti;
 		if (zf_inspect_task(m, (int)t, &ti) != 0)
 			continue;
-		h = zf_o_mix(h, (uint64_t)ti.alive | (uint64_t)ti.oom_victim << 1 |
-				    (uint64_t)ti.mmf_oom_skip << 2);
+		h = hash_step(h, (uint64_t)ti.alive | (uint64_t)ti.oom_victim << 1 |
+				     (uint64_t)ti.mmf_oom_skip << 2);
 		/* direct reclaim / compaction set PF_MEMALLOC around their work */
-		h = zf_o_mix(h, ti.flags & ~(uint32_t)ZF_PF_MEMALLOC);
-		h = zf_o_mix(h, (uint64_t)ti.mems_allowed << 32 | ti.mems_seq);
-		h = zf_o_mix(h, ti.mempolicy_nodes);
-		h = zf_o_mix(h, ti.rss_anon);
-		h = zf_o_mix(h, ti.rss_file);
-		h = zf_o_mix(h, ti.swapents);
-		h = zf_o_mix(h, ti.reap_attempts);
+		h = hash_step(h, ti.flags & ~(uint32_t)ZF_PF_MEMALLOC);
+		h = hash_step(h, (uint64_t)ti.mems_allowed << 32 | ti.mems_seq);
+		h = hash_step(h, ti.mempolicy_nodes);
+		h = hash_step(h, ti.rss_anon);
+		h = hash_step(h, ti.rss_file);
+		h = hash_step(h, ti.swapents);
+		h = hash_step(h, ti.reap_attempts);
 	}
-	return h;
+	return hash_final(h);
 }
 
 /* The allocation's own loop state (values past the kernel's limits behave alike). */

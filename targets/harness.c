@@ -3,8 +3,25 @@
  * targets/harness.c - decode, run with the oracles, abort on a finding.
  *
  * The process-wide state here belongs to the fuzz target (engine options read
- * from the environment once), never to the model: each input runs on a fresh
- * machine built by the scenario executor.
+ * from the environment once, and the oracle sets reused from input to input),
+ * never to the model: each input runs on a fresh machine built by the
+ * scenario executor.
+ *
+ * Speed (docs/benchmarks.md, "Executions per second"): the oracles' full
+ * walks are O(pages) and were most of an input's time at the intervals the
+ * header picks (1 to 64 operations). By default an input first runs with the
+ * final walk only (every per-event check stays on); only an input that shows
+ * a new finding there (not a ZF_FUZZ_IGNORE one) is run again at its header's
+ * interval, and that second run is the one reported, so what a finding prints
+ * (oracle, function, operation, message) is what it was with walks at the
+ * header's interval. Walks only read the model, and what a walk writes (its
+ * scratch bitmaps) no event hook reads (oracles/conservation.c, buddy.c,
+ * counters.c, compaction.c), so both runs see the same events and the same
+ * per-event findings. What the first run cannot see is a state a walk would
+ * have found broken between two operations and that the model repaired
+ * before the end (none in the seed corpora, the random sets and the planted
+ * bugs measured in docs/benchmarks.md). ZF_FUZZ_WALK=input restores walks at
+ * the header's interval on every input.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "harness.h"
@@ -17,17 +34,34 @@
 #include "zonefuzz/oracle.h"
 #include "zonefuzz/scenario.h"
 
+/* hs.walk without ZF_FUZZ_WALK: final walk only, then the header's interval on a finding */
+#define WALK_CONFIRM (-1)
+/* ZF_FUZZ_WALK=input: the header's interval on every input (the behaviour before the above) */
+#define WALK_INPUT (-2)
+/* walk intervals 0, 1, 4, 16, 64 (the header's) and one ZF_FUZZ_WALK value */
+#define HARNESS_NR_SETS 6
+
 struct harness_state {
 	bool init;
 	bool no_abort;
 	uint32_t bugs;
 	uint64_t enabled;
 	bool diff; /* ZF_FUZZ_DIFF: report only findings the planted bugs cause */
-	int walk;  /* ZF_FUZZ_WALK: oracle walk interval overriding the input's, -1: the input's */
+	int walk;  /* ZF_FUZZ_WALK: N >= 0 walks every N ops; WALK_CONFIRM or WALK_INPUT */
 	struct zf_fuzz_cov *cov; /* slow-path label/goto counting, NULL: off */
 	/* ZF_FUZZ_IGNORE: known findings ("ORACLE_ID" or "ORACLE_ID@function") */
 	unsigned int nr_ignore;
 	char ignore[16][96];
+	/*
+	 * Oracle sets kept from input to input, one per walk interval: a set is
+	 * about 190 KiB (256 findings of room, 180 KiB, and per-pfn bitmaps) that
+	 * zf_oracles_reset() clears at the start of each run, so creating one
+	 * per input only cost a calloc and its page faults.
+	 */
+	struct {
+		struct zf_oracle_set *set;
+		unsigned int walk;
+	} sets[HARNESS_NR_SETS];
 };
 
 static struct harness_state hs;
@@ -58,10 +92,22 @@ static void harness_init(void)
 	const char *e;
 
 	hs.init = true;
-	hs.walk = -1;
+	hs.walk = WALK_CONFIRM;
 	e = getenv("ZF_FUZZ_WALK");
-	if (e && *e)
-		hs.walk = atoi(e) < 0 ? 0 : atoi(e);
+	if (e && !strcmp(e, "input")) {
+		hs.walk = WALK_INPUT;
+	} else if (e && *e) {
+		char *end;
+		long n = strtol(e, &end, 10);
+		if (*end || n < 0 || n > 1000000) {
+			fprintf(
+			    stderr,
+			    "zonefuzz: ZF_FUZZ_WALK: expected \"input\" or 0..1000000, got '%s'\n",
+			    e);
+			exit(2);
+		}
+		hs.walk = (int)n;
+	}
 	e = getenv("ZF_FUZZ_DIFF");
 	hs.diff = e && *e && strcmp(e, "0");
 	e = getenv("ZF_FUZZ_NO_ABORT");
@@ -103,6 +149,7 @@ static void harness_init(void)
 
 struct run_ctx {
 	struct zf_oracle_set *oracles;
+	size_t nr_known; /* findings [0, nr_known) are known ones (ZF_FUZZ_IGNORE) */
 };
 
 static void obs_start(void *priv, struct zf_machine *m)
@@ -231,17 +278,31 @@ static const struct zf_finding *first_new_finding(const struct zf_oracle_set *o)
 	return NULL;
 }
 
+/*
+ * Is there a finding that is not a known one? The findings already judged
+ * known are skipped: this runs after every operation, and a run past known
+ * findings would otherwise match each of them against the list every time.
+ */
+static bool has_new_finding(struct run_ctx *c)
+{
+	size_t n = zf_oracles_nr_findings(c->oracles);
+	for (; c->nr_known < n; c->nr_known++)
+		if (!finding_ignored(zf_oracles_finding(c->oracles, c->nr_known)))
+			return true;
+	return false;
+}
+
 static bool obs_end(void *priv, const struct zf_machine *m, uint64_t idx)
 {
 	struct run_ctx *c = priv;
 	zf_oracles_end_op(c->oracles, m, idx);
-	return first_new_finding(c->oracles) != NULL;
+	return has_new_finding(c);
 }
 
 static void obs_finish(void *priv, struct zf_machine *m)
 {
 	struct run_ctx *c = priv;
-	if (!first_new_finding(c->oracles))
+	if (!has_new_finding(c))
 		zf_oracles_finish(c->oracles, m);
 }
 
@@ -277,20 +338,51 @@ static void report_and_abort(const struct zf_finding *f, const struct zf_scenari
 		abort();
 }
 
-/* Run sc (its cfg.bugs as set) under the oracles; the set, to destroy, or NULL (no memory). */
-static struct zf_oracle_set *run_with_oracles(const struct zf_scenario *sc, unsigned int walk,
-					      bool count)
+static struct zf_oracle_set *new_set(unsigned int walk)
 {
 	/* room for known (ignored) findings before a new one */
 	struct zf_oracle_options oo = {
 	    .enabled = hs.enabled, .walk_interval = walk, .max_findings = 256};
-	struct run_ctx ctx = {.oracles = zf_oracles_create(&oo)};
+	return zf_oracles_create(&oo);
+}
+
+/* The kept set for this walk interval (created on first use), or NULL (no memory). */
+static struct zf_oracle_set *kept_set(unsigned int walk)
+{
+	for (unsigned int i = 0; i < HARNESS_NR_SETS; i++) {
+		if (hs.sets[i].set && hs.sets[i].walk == walk)
+			return hs.sets[i].set;
+		if (!hs.sets[i].set) {
+			hs.sets[i].set = new_set(walk);
+			hs.sets[i].walk = walk;
+			return hs.sets[i].set;
+		}
+	}
+	return new_set(walk); /* never: one slot per interval the harness uses */
+}
+
+static bool is_kept(const struct zf_oracle_set *o)
+{
+	for (unsigned int i = 0; i < HARNESS_NR_SETS; i++)
+		if (hs.sets[i].set == o)
+			return true;
+	return false;
+}
+
+static void put_set(struct zf_oracle_set *o)
+{
+	if (!is_kept(o))
+		zf_oracles_destroy(o);
+}
+
+/* Run sc (its cfg.bugs as set) under the oracle set o, counting into cov (NULL: not). */
+static void run_with_oracles(const struct zf_scenario *sc, struct zf_oracle_set *o,
+			     struct zf_fuzz_cov *cov)
+{
+	struct run_ctx ctx = {.oracles = o};
 	struct zf_fuzz_cov *saved = hs.cov;
 
-	if (!ctx.oracles)
-		return NULL;
-	if (!count)
-		hs.cov = NULL;
+	hs.cov = cov;
 	struct zf_scenario_observer obs = {.priv = &ctx,
 					   .start = obs_start,
 					   .on_event = obs_event,
@@ -300,7 +392,50 @@ static struct zf_oracle_set *run_with_oracles(const struct zf_scenario *sc, unsi
 	struct zf_scenario_result res;
 	zf_scenario_run(sc, NULL, &obs, &res);
 	hs.cov = saved;
-	return ctx.oracles;
+}
+
+/* Add the label and goto counts of one run (scratch) to cov. */
+static void add_run_counts(struct zf_fuzz_cov *cov, const struct zf_fuzz_cov *run)
+{
+	for (int i = 0; i < ZF_NR_LABELS; i++)
+		cov->labels[i] += run->labels[i];
+	for (int i = 0; i < ZF_NR_GOTOS; i++)
+		cov->gotos[i] += run->gotos[i];
+}
+
+/*
+ * Run the input the way the harness is configured (see the top of the file):
+ * the set returned holds the findings to judge (put_set() when done), NULL
+ * when out of memory.
+ */
+static struct zf_oracle_set *run_input(const struct zf_scenario *sc, unsigned int header_walk)
+{
+	struct zf_oracle_set *o;
+
+	if (hs.walk != WALK_CONFIRM) {
+		o = kept_set(hs.walk == WALK_INPUT ? header_walk : (unsigned int)hs.walk);
+		if (o)
+			run_with_oracles(sc, o, hs.cov);
+		return o;
+	}
+	/* final walk only; the counts are kept only if this is the run reported */
+	struct zf_fuzz_cov run_cov;
+	if (hs.cov)
+		memset(&run_cov, 0, sizeof(run_cov));
+	o = kept_set(0);
+	if (!o)
+		return NULL;
+	run_with_oracles(sc, o, hs.cov ? &run_cov : NULL);
+	if (!first_new_finding(o) || header_walk == 0) {
+		if (hs.cov)
+			add_run_counts(hs.cov, &run_cov);
+		return o;
+	}
+	/* a finding: the reported run walks at the header's interval, as it always did */
+	o = kept_set(header_walk);
+	if (o)
+		run_with_oracles(sc, o, hs.cov);
+	return o;
 }
 
 /*
@@ -317,7 +452,10 @@ static bool planted_bug_finding(struct zf_scenario *sc, unsigned int walk,
 	bool caused = true;
 
 	sc->cfg.bugs &= ~hs.bugs;
-	struct zf_oracle_set *clean = run_with_oracles(sc, walk, false);
+	/* a set of its own: f lives in the set of the run being judged */
+	struct zf_oracle_set *clean = new_set(walk);
+	if (clean)
+		run_with_oracles(sc, clean, NULL);
 	sc->cfg.bugs = bugs;
 	if (!clean)
 		return true;
@@ -366,7 +504,7 @@ int zf_fuzz_one(enum zf_target_kind kind, const uint8_t *data, size_t size)
 		count_gfp_classes(kind, &sc);
 	}
 
-	struct zf_oracle_set *o = run_with_oracles(&sc, walk, hs.cov != NULL);
+	struct zf_oracle_set *o = run_input(&sc, walk);
 	if (!o) {
 		zf_scenario_free(&sc);
 		return 0;
@@ -381,7 +519,7 @@ int zf_fuzz_one(enum zf_target_kind kind, const uint8_t *data, size_t size)
 			hs.cov->findings++;
 		report_and_abort(f, &sc);
 	}
-	zf_oracles_destroy(o);
+	put_set(o);
 	zf_scenario_free(&sc);
 	return 0;
 }

@@ -22,7 +22,9 @@
  * ZF_FUZZ_IGNORE=ORACLE_ID[@function],... (known findings: neither stop the
  * run nor abort; campaigns and benchmarks use it to look past them),
  * ZF_FUZZ_WALK=N (oracle full walks every N operations instead of the
- * input's interval; 0: only at the end), ZF_FUZZ_DIFF=1 (with ZF_BUGS: a
+ * input's interval; 0: only at the end; "input": at the input's interval on
+ * every input; unset: only at the end, and an input with a finding is run
+ * again at its interval, which is the run reported), ZF_FUZZ_DIFF=1 (with ZF_BUGS: a
  * finding counts only if the same input without the planted bugs does not
  * report the same oracle in the same function; planted-bug benchmarks).
  */
