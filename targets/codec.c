@@ -518,7 +518,8 @@ static int write_dict(const char *root, enum zf_target_kind kind)
 	 * it its own way): zero arguments (hotplug of the highest zone with a
 	 * racing free; a staged kernel fill of every node; an allocation under
 	 * pressure racing a cpuset move to node 0), the other nodes and tasks,
-	 * the fill orders and classes (4 user memory, 5 a highatomic reserve), the races (0x40
+	 * the fill orders and classes (4 user memory, 5 a highatomic reserve, 6 the reserve under
+	 * pressure: planted bug B8's situation), the races (0x40
 	 * policy against cpuset, 0x80 zone removal, 0xc0 zone added), other requests and yield
 	 * points. An engine splices these whole, so the situations of docs/planted-bugs.md are a
 	 * few dictionary insertions from nothing.
@@ -529,7 +530,7 @@ static int write_dict(const char *root, enum zf_target_kind kind)
 	    {0, 0, 0x10},    {0, 0, 0x22},    {0, 0, 0x31}, {0, 0, 0x40},    {1, 0, 0x40},
 	    {0, 0, 0x41},    {0, 0, 0x42},    {0, 0, 0x80}, {0, 0, 0x81},    {0, 0, 0xc0},
 	    {0, 0x04, 0x80}, {0, 0x01, 0x80}, {1, 0x01, 0}, {0, 0x03, 0x40}, {4, 0, 0},
-	    {0, 0, 0x50},    {1, 0, 0x50},    {0, 0, 0x53},
+	    {0, 0, 0x50},    {1, 0, 0x50},    {0, 0, 0x53}, {0, 0, 0x60},
 	};
 	for (unsigned int opc = 0; opc < zf_decoder_nr_ops(kind); opc++) {
 		if (!zf_decoder_op_is_compound(kind, opc))

@@ -508,10 +508,10 @@ static const zf_gfp_t fill_gfp[4] = {ZF_GFP_KERNEL, ZF_GFP_HIGHUSER_MOVABLE, ZF_
  * pressure, a reserve taken under it, then everything freed and merged
  * (planted bug B8's highatomic block merged above pageblock_order).
  */
-#define FILL_LRU        4
-#define FILL_HIGHATOMIC 5
-#define NR_FILL_CLASSES 6
-#define FILL_LRU_GFP    (ZF_GFP_HIGHUSER_MOVABLE | ZF_GFP_NORETRY)
+#define FILL_LRU            4
+#define FILL_HIGHATOMIC     5
+#define FILL_HIGHATOMIC_OOM 6 /* and 7: class bits 6 and 7 both */
+#define FILL_LRU_GFP        (ZF_GFP_HIGHUSER_MOVABLE | ZF_GFP_NORETRY)
 /*
  * Class 5 of a fill: a highatomic reserve taken and the memory given back.
  * The task's user memory fills the machine (class 4), a GFP_ATOMIC request
@@ -521,6 +521,20 @@ static const zf_gfp_t fill_gfp[4] = {ZF_GFP_KERNEL, ZF_GFP_HIGHUSER_MOVABLE, ZF_
  * What is left is a free machine with nr_reserved_highatomic set and a
  * HIGHATOMIC pageblock merged as the buddy allocator merges it: the state
  * the unreserve and fallback paths of B8 (docs/planted-bugs.md) start from.
+ *
+ * Classes 6 and 7: the same reserve, then pressure to the OOM edge: the
+ * task's staged kernel fill (FILL with zero arguments) and one GFP_KERNEL
+ * order-0 request. With no swap nothing is reclaimable, so the request runs
+ * out of no-progress retries and should_reclaim_retry() calls
+ * unreserve_highatomic_pageblock(ac, true) before the OOM killer (spec
+ * §4.6): the kernel's "exhaust the highatomic reserve before the OOM", on a
+ * reserve whose first free entry heads a MOVABLE pageblock (the merge
+ * above). That is planted bug B8's situation in one op; as FILL class 5
+ * followed by ALLOC_RACE it was two, and a random engine from an empty
+ * corpus did not find the pair within a minute (docs/benchmarks.md, "Time
+ * to detect the planted bugs"). Two of the eight class values, as the
+ * class-5 state is of little use without pressure after it. ops/v2 took
+ * the class modulo 6 (6 and 7 were classes 0 and 1): no seed used them.
  */
 
 /*
@@ -761,17 +775,20 @@ static void fill_item(struct dec_item *it, int task, zf_gfp_t gfp, unsigned int 
 	al->quiet = true;
 }
 
-/* Writes it[0..3] (two when staged, four for a reserve); returns the number of items. */
+/*
+ * Writes it[0..6] (two when staged, four for a reserve, seven for a reserve
+ * under pressure); returns the number of items.
+ */
 static uint32_t decode_fill(struct dec *d, const uint8_t a[3], struct dec_item *it)
 {
 	unsigned int nsel = a[1] % (d->g->nodes + 1);
 	unsigned int k = a[2] & 0x0f;
-	unsigned int cls = ((a[2] >> 4) & 7) % NR_FILL_CLASSES;
+	unsigned int cls = (a[2] >> 4) & 7;
 	int nid = nsel ? (int)nsel - 1 : -1;
 	int task = a[0] % 3;
 	zf_gfp_t gfp = fill_gfp[cls % 4] | ZF_GFP_NORETRY | (nsel ? ZF_GFP_THISNODE : 0);
 
-	if (cls == FILL_LRU || cls == FILL_HIGHATOMIC) {
+	if (cls >= FILL_LRU) {
 		/* node and order do not apply: lru_fill allocates order 0, locally first */
 		memset(it, 0, sizeof(*it));
 		it->op.type = ZF_SC_OP_LRU_FILL;
@@ -796,7 +813,20 @@ static uint32_t decode_fill(struct dec *d, const uint8_t a[3], struct dec_item *
 		it[3].op.u.lru.task = task;
 		it[3].op.u.lru.kind = ZF_LRU_ANON;
 		it[3].op.u.lru.pages = geometry_pages(d->g) + 1;
-		return 4;
+		if (cls == FILL_HIGHATOMIC)
+			return 4;
+		/* FILL_HIGHATOMIC_OOM: the task's staged kernel fill, then the request */
+		const uint8_t f[3] = {(uint8_t)task, 0, 0};
+		uint32_t n = 4 + decode_fill(d, f, it + 4);
+		struct zf_sc_alloc *rq = &it[n].op.u.alloc;
+		memset(it + n, 0, sizeof(*it));
+		it[n].op.type = ZF_SC_OP_ALLOC;
+		rq->task = task;
+		rq->gfp = ZF_GFP_KERNEL;
+		rq->order = 0;
+		rq->nid = -1;
+		snprintf(rq->handle, sizeof(rq->handle), "h%u", d->nr_allocs++);
+		return n + 1;
 	}
 	if (k) {
 		unsigned int order = (k - 1) % (d->g->max_order + 1);
@@ -936,14 +966,14 @@ int zf_decode(enum zf_target_kind kind, const uint8_t *data, size_t len, struct 
 		end = len >= ZF_DEC_HEADER + gfp_tail ? len - gfp_tail : ZF_DEC_HEADER;
 
 	/*
-	 * Two items per 4-byte op at most (HOTPLUG, ALLOC_RACE), +2: the gfp tail's set_task +
+	 * Seven items per 4-byte op at most (FILL classes 6-7), +2: the gfp tail's set_task +
 	 * alloc. Items are large (nested bodies inline) and each is cleared when it is used, so
 	 * malloc, not calloc: zeroing the worst case for every input cost more than running a short
 	 * input (perf, zonefuzz benchmarks).
 	 */
-	size_t max_items = 4 * (end > off ? (end - off) / ZF_DEC_OP_SIZE : 0) + 2;
+	size_t max_items = 7 * (end > off ? (end - off) / ZF_DEC_OP_SIZE : 0) + 2;
 	if (max_items > ZF_DEC_MAX_OPS + 2)
-		max_items = ZF_DEC_MAX_OPS + 2; /* two-item ops only below ZF_DEC_MAX_OPS */
+		max_items = ZF_DEC_MAX_OPS + 2; /* multi-item ops only below ZF_DEC_MAX_OPS */
 	struct dec_item *items = malloc(max_items * sizeof(*items));
 	if (!items)
 		goto out;
@@ -1009,7 +1039,7 @@ int zf_decode(enum zf_target_kind kind, const uint8_t *data, size_t len, struct 
 			continue;
 		}
 		if (k == D_FILL) {
-			if (nitems + 4 > ZF_DEC_MAX_OPS)
+			if (nitems + 7 > ZF_DEC_MAX_OPS)
 				break;
 			nitems += decode_fill(&d, b + 1, it);
 			continue;
@@ -1474,6 +1504,20 @@ static bool enc_fill(const struct enc *e, uint32_t i, uint32_t n, uint8_t a[3], 
 			return true;
 		a[2] = (uint8_t)((FILL_HIGHATOMIC << 4) | (aa->order == 1 ? 0 : aa->order + 1));
 		*used = 4;
+		/* under pressure (classes 6-7): the task's staged kernel fill and its request */
+		uint8_t fa[3];
+		uint32_t fused;
+		if (i + 6 >= n || !enc_fill(e, i + 4, n, fa, &fused) || fused != 2 ||
+		    fa[0] != op->u.lru.task || fa[1] || fa[2])
+			return true;
+		const struct zf_sc_alloc *rq = &op[6].u.alloc;
+		if (op[6].type != ZF_SC_OP_ALLOC || rq->task != op->u.lru.task ||
+		    rq->gfp != ZF_GFP_KERNEL || rq->order || rq->nid != -1 || rq->nodemask ||
+		    rq->quiet || rq->has_expect || rq->at_yield.count ||
+		    handle_index(rq->handle) != (int)e->nr_allocs + 1)
+			return true;
+		a[2] = (uint8_t)((a[2] & 0x0f) | (FILL_HIGHATOMIC_OOM << 4));
+		*used = 7;
 		return true;
 	}
 	if (!enc_fill_repeat(e, op, &cls))
@@ -1697,8 +1741,10 @@ long zf_encode(enum zf_target_kind kind, const struct zf_scenario *sc, unsigned 
 		if ((copc = opcode_of(&e, D_FILL)) >= 0 && enc_fill(&e, i, n, a, &used)) {
 			if (emit(&e, (uint8_t)copc, a[0], a[1], a[2]))
 				return -1;
-			if (used == 4)
+			if (used >= 4)
 				e.nr_allocs++; /* the reserve's atomic request */
+			if (used == 7)
+				e.nr_allocs++; /* and the request under pressure */
 			i += used - 1;
 			continue;
 		}

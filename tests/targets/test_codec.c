@@ -348,12 +348,49 @@ TEST(compound_fill)
 	expect_eq(rel->u.lru.pages, node_pages(&sc, 0) + node_pages(&sc, 1) + 1);
 	zf_scenario_free(&sc);
 
+	/*
+	 * classes 6 and 7: the same reserve, then the task's staged kernel fill and a
+	 * GFP_KERNEL order-0 request (planted bug B8's situation in one op)
+	 */
+	for (uint8_t z = 0x60; z <= 0x70; z += 0x10) {
+		assert_eq(decode_one(two_nodes, opc, 2, 0, z, &sc), 0);
+		assert_eq(sc.program.count, 7);
+		lf = &sc.ops[sc.program.first];
+		expect_eq(lf->type, ZF_SC_OP_LRU_FILL);
+		expect_eq(lf->u.lru.task, 2);
+		expect_eq(lf[1].type, ZF_SC_OP_ALLOC);
+		expect_eq(lf[1].u.alloc.gfp, ZF_GFP_ATOMIC_MASK);
+		expect_eq(lf[1].u.alloc.order, 1);
+		expect_eq(lf[2].type, ZF_SC_OP_FREE);
+		expect_eq(lf[3].type, ZF_SC_OP_LRU_RELEASE);
+		for (int r = 4; r <= 5; r++) {
+			assert_eq(lf[r].type, ZF_SC_OP_REPEAT);
+			const struct zf_sc_alloc *fa = &sc.ops[lf[r].u.repeat.ops.first].u.alloc;
+			expect_eq(fa->task, 2);
+			expect_eq(fa->gfp, ZF_GFP_KERNEL | ZF_GFP_NORETRY);
+			expect_eq(fa->nid, -1);
+		}
+		const struct zf_sc_alloc *rq = &lf[6].u.alloc;
+		assert_eq(lf[6].type, ZF_SC_OP_ALLOC);
+		expect_eq(rq->task, 2);
+		expect_eq(rq->gfp, ZF_GFP_KERNEL);
+		expect_eq(rq->order, 0);
+		expect_eq(rq->nid, -1);
+		expect_false(rq->quiet);
+		expect_eq(rq->at_yield.count, 0);
+		/* its own handle, after the reserve's atomic request */
+		expect_true(strcmp(rq->handle, lf[1].u.alloc.handle) != 0);
+		zf_scenario_free(&sc);
+	}
+
 	expect_true(encodes_to_itself(two_nodes, opc, 1, 2, 0x03));
 	expect_true(encodes_to_itself(two_nodes, opc, 0, 0, 0x00));
 	expect_true(encodes_to_itself(two_nodes, opc, 1, 0, 0x50));
 	expect_true(encodes_to_itself(two_nodes, opc, 2, 0, 0x54));
 	expect_true(encodes_to_itself(two_nodes, opc, 1, 1, 0x31));
 	expect_true(encodes_to_itself(two_nodes, opc, 2, 0, 0x40));
+	expect_true(encodes_to_itself(two_nodes, opc, 1, 0, 0x60));
+	expect_true(encodes_to_itself(two_nodes, opc, 0, 0, 0x63));
 	return true;
 }
 
