@@ -72,6 +72,7 @@ test_job() {
 	local rc=0
 	ctest --preset asan -j "$JOBS" || rc=1
 	ctest --preset clang-asan -j "$JOBS" || rc=1
+	build default zonefuzz
 	# the fuzz targets as users and OSS-Fuzz build them: both engines fuzz
 	# every target briefly and the committed corpus replays clean
 	# (scripts/ci-fuzz.sh), the ClusterFuzzLite build script runs with the
@@ -82,7 +83,6 @@ test_job() {
 	scripts/ci-campaign-resume.sh || rc=1
 	# the real kernel: boot a QEMU guest from Debian packages, run the smoke
 	# profile, parse and triage its bundle (stress/ci-smoke.sh)
-	build default zonefuzz
 	stress/ci-smoke.sh build || rc=1
 	return "$rc"
 }
