@@ -123,6 +123,16 @@ static inline uint64_t alloc_flags_wmark(const struct zone *z, uint32_t alloc_fl
 				  (a), (b), (c), __func__, __FILE__, __LINE__);                    \
 	} while (0)
 
+/* trace_mm_compaction_suitable (412:compaction.c:1470); order -1 reads as 0, label 1 */
+#define compact_trace_suitable(m, z, order, ret)                                                   \
+	do {                                                                                       \
+		if ((m)->hooks.on_event)                                                           \
+			__zf_emit((m), ZF_EV_COMPACT_SUITABLE,                                     \
+				  is_via_compact_memory(order) ? 1u : 0u, (z)->id, ZF_NO_PAGE,     \
+				  (order) < 0 ? 0u : (unsigned int)(order), (ret), 0, 0, __func__, \
+				  __FILE__, __LINE__);                                             \
+	} while (0)
+
 static inline bool compact_page_in_zone(const struct zf_machine *m, const struct zone *z,
 					uint64_t pfn)
 {
@@ -256,6 +266,8 @@ compact_result_t compaction_suitable(struct zf_machine *m, struct zone *z, int o
 		if (fragindex >= 0 && fragindex <= sysctl_extfrag_threshold)
 			ret = COMPACT_NOT_SUITABLE_ZONE;
 	}
+	/* the kernel's tracepoint sits here too: NOT_SUITABLE_ZONE is still visible */
+	compact_trace_suitable(m, z, order, ret);
 	if (ret == COMPACT_NOT_SUITABLE_ZONE)
 		ret = COMPACT_SKIPPED;
 	return ret;
@@ -1533,6 +1545,8 @@ compact_result_t try_to_compact_pages(struct zf_machine *m, gfp_t gfp_mask, unsi
 	/* Check if the GFP flags allow compaction */
 	if (!(gfp_mask & __GFP_IO))
 		goto out;
+	/* the kernel traces the priority on entry (412:compaction.c:1743) */
+	zf_trace(m, ZF_EV_COMPACT_TRY_BEGIN, -1, ZF_NO_PAGE, order, 0, prio, 0);
 
 	zl = ac_zonelist(m, ac);
 	if (!zl)

@@ -132,6 +132,7 @@ int zf_inspect_node(const struct zf_machine *m, int nid, struct zf_node_info *ni
 	ni->kcompactd_classzone_idx = pgdat->kcompactd_classzone_idx;
 	ni->kcompactd_woken = pgdat->kcompactd_woken;
 	ni->zonelist_seq = pgdat->zonelist_seq;
+	ni->pfmemalloc_wait = pgdat->pfmemalloc_wait;
 	return 0;
 }
 

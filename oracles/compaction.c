@@ -15,6 +15,15 @@
  *    above (the migrate scanner works under the free scanner: migrate_pfn <=
  *    free_pfn); a run that starts with the scanners already met (cached
  *    positions crossed) migrates nothing: compact_finished ends it at once.
+ *  - a direct compaction at MIN_COMPACT_PRIORITY (SYNC_FULL, from
+ *    COMPACT_TRY_BEGIN b = priority of the same task and order) scans the whole
+ *    zone: its COMPACT_BEGIN starts at the zone's first pfn and at the last
+ *    pageblock (§6.3, compact_zone_order's whole_zone);
+ *  - compaction_suitable's fragmentation index for costly orders (§6.1):
+ *    COMPACT_SUITABLE (a = result before NOT_SUITABLE_ZONE reads as SKIPPED)
+ *    is recomputed from the zone's free_area counts; NOT_SUITABLE_ZONE needs
+ *    an order > PAGE_ALLOC_COSTLY_ORDER and an index in 0..500
+ *    (sysctl_extfrag_threshold), CONTINUE at such an order an index outside.
  *
  * Runs nest (kcompactd can run inside a direct compaction's sleep), so open
  * runs are kept on a small stack. Cost: O(1) per event; walk O(zones).
@@ -32,9 +41,18 @@ struct compaction_run {
 	bool reported;
 };
 
+/* try_to_compact_pages calls in progress (COMPACT_TRY_BEGIN .. COMPACT_TRY) */
+struct compaction_try {
+	int task;
+	unsigned int order;
+	int64_t prio;
+};
+
 struct compaction_state {
 	struct compaction_run run[MAX_RUNS];
 	unsigned int nr_runs;
+	struct compaction_try tries[MAX_RUNS];
+	unsigned int nr_tries;
 	bool zone_reported[ZF_MAX_NUMNODES * ZF_MAX_NR_ZONES];
 };
 
@@ -119,6 +137,79 @@ static void on_begin(struct zf_oracle_set *c, struct compaction_state *st,
 	st->nr_runs++;
 }
 
+/* __fragmentation_index of mm/vmstat.c (spec §6.1) over the inspected free_area counts */
+static int oracle_fragmentation_index(const struct zf_geometry *g, const struct zf_zone_info *zi,
+				      unsigned int order)
+{
+	uint64_t free_pages = 0, blocks_total = 0, blocks_suitable = 0;
+	uint64_t requested = UINT64_C(1) << order;
+
+	for (unsigned int o = 0; o < g->max_order && o < ZF_MAX_ORDER_MAX; o++) {
+		blocks_total += zi->nr_free[o];
+		free_pages += zi->nr_free[o] << o;
+		if (o >= order)
+			blocks_suitable += zi->nr_free[o] << (o - order);
+	}
+	if (!blocks_total)
+		return 0;
+	if (blocks_suitable)
+		return -1000;
+	return 1000 - (int)((1000 + free_pages * 1000 / requested) / blocks_total);
+}
+
+static void on_suitable(struct zf_oracle_set *c, const struct zf_machine *m,
+			const struct zf_event *ev)
+{
+	const struct zf_geometry *g = zf_oset_geometry(c);
+	struct zf_zone_info zi;
+	bool costly = ev->label == 0 && ev->order > ZF_O_COSTLY_ORDER;
+
+	if (ev->a != ZF_COMPACT_NOT_SUITABLE_ZONE && !(costly && ev->a == ZF_COMPACT_CONTINUE))
+		return;
+	if (!costly) {
+		zf_oreport(c, m, ev, ev->zone_id,
+			   "compaction_suitable: NOT_SUITABLE_ZONE at order %u (fragmentation "
+			   "index only for orders > %d)",
+			   ev->order, ZF_O_COSTLY_ORDER);
+		return;
+	}
+	if (ev->order >= g->max_order || ev->zone_id < 0 ||
+	    zf_inspect_zone(m, ev->zone_id, &zi) != 0)
+		return;
+	int fi = oracle_fragmentation_index(g, &zi, ev->order);
+	bool low = fi >= 0 && fi <= ZF_O_EXTFRAG_THRESHOLD;
+	if (low != (ev->a == ZF_COMPACT_NOT_SUITABLE_ZONE))
+		zf_oreport(c, m, ev, zi.id,
+			   "compaction_suitable(zone %s, order %u) = %s, but the fragmentation "
+			   "index from free_area is %d (threshold %d)",
+			   zi.name, ev->order,
+			   zf_compact_result_name((enum zf_compact_result)ev->a), fi,
+			   ZF_O_EXTFRAG_THRESHOLD);
+}
+
+/* A SYNC_FULL direct compaction starts at the zone's ends (whole_zone, §6.3). */
+static void check_whole_zone(struct zf_oracle_set *c, const struct compaction_state *st,
+			     const struct zf_machine *m, const struct zf_event *ev)
+{
+	const struct zf_geometry *g = zf_oset_geometry(c);
+	struct zf_zone_info zi;
+
+	if (!st->nr_tries || st->nr_tries > MAX_RUNS || ev->label != 0)
+		return;
+	const struct compaction_try *t = &st->tries[st->nr_tries - 1];
+	if (t->task != ev->task || t->order != ev->order || t->prio != ZF_COMPACT_PRIO_SYNC_FULL ||
+	    ev->zone_id < 0 || zf_inspect_zone(m, ev->zone_id, &zi) != 0 || !zi.spanned_pages)
+		return;
+	uint64_t start = zi.start_pfn, last = zi.start_pfn + zi.spanned_pages - 1;
+	uint64_t last_block = last & ~((UINT64_C(1) << g->pageblock_order) - 1);
+	if (ev->a != (int64_t)start || ev->b != (int64_t)last_block)
+		zf_oreport(c, m, ev, zi.id,
+			   "SYNC_FULL compaction of zone %s starts at migrate pfn %lld, free pfn "
+			   "%lld, not the whole zone (%llu, %llu)",
+			   zi.name, (long long)ev->a, (long long)ev->b, (unsigned long long)start,
+			   (unsigned long long)last_block);
+}
+
 static void on_migrate(struct zf_oracle_set *c, struct compaction_state *st,
 		       const struct zf_machine *m, const struct zf_event *ev)
 {
@@ -155,7 +246,24 @@ static void compaction_on_event(struct zf_oracle_set *c, void *p, const struct z
 	switch (ev->type) {
 	case ZF_EV_COMPACT_BEGIN:
 		check_event_zone(c, st, m, ev);
+		check_whole_zone(c, st, m, ev);
 		on_begin(c, st, m, ev);
+		break;
+	case ZF_EV_COMPACT_SUITABLE:
+		on_suitable(c, m, ev);
+		break;
+	case ZF_EV_COMPACT_TRY_BEGIN:
+		if (st->nr_tries < MAX_RUNS)
+			st->tries[st->nr_tries] = (struct compaction_try){
+			    .task = ev->task, .order = ev->order, .prio = ev->b};
+		st->nr_tries++;
+		break;
+	case ZF_EV_COMPACT_TRY:
+		/* a COMPACT_TRY without TRY_BEGIN (no __GFP_IO) matches no open try */
+		if (st->nr_tries > MAX_RUNS ||
+		    (st->nr_tries && st->tries[st->nr_tries - 1].task == ev->task &&
+		     st->tries[st->nr_tries - 1].order == ev->order))
+			st->nr_tries--;
 		break;
 	case ZF_EV_COMPACT_END:
 		if (st->nr_runs)
@@ -202,14 +310,17 @@ const struct zf_oracle_ops zf_oracle_compaction = {
 	    .property = "defer_shift <= 6, considered <= 1 << defer_shift, cached scanner "
 			"pfns inside the zone; within a run the scanners start inside the "
 			"zone and every migration goes from below to above until the "
-			"scanners meet",
-	    .kernel_rule = "spec §6.2 deferral, §6.3 compact_zone / __compact_finished; §11 "
-			   "item 9",
+			"scanners meet; a SYNC_FULL direct compaction scans the whole zone; "
+			"NOT_SUITABLE_ZONE exactly when a costly order's fragmentation index "
+			"is in 0..500",
+	    .kernel_rule = "spec §6.1 compaction_suitable, §6.2 deferral, §6.3 compact_zone / "
+			   "__compact_finished, compact_zone_order; §11 item 9",
 	    .cost = "event: O(1); walk: O(zones)",
 	},
     .event_mask = ZF_EVBIT(COMPACT_BEGIN) | ZF_EVBIT(COMPACT_END) | ZF_EVBIT(MIGRATE_PAGE) |
 		  ZF_EVBIT(COMPACT_DEFER) | ZF_EVBIT(COMPACT_DEFERRED) |
-		  ZF_EVBIT(COMPACT_DEFER_RESET),
+		  ZF_EVBIT(COMPACT_DEFER_RESET) | ZF_EVBIT(COMPACT_SUITABLE) |
+		  ZF_EVBIT(COMPACT_TRY_BEGIN) | ZF_EVBIT(COMPACT_TRY),
     .state_size = sizeof(struct compaction_state),
     .reset = compaction_reset,
     .on_event = compaction_on_event,

@@ -21,7 +21,15 @@
  *    without such a zone counts as balanced. classzone = the one passed to
  *    wakeup_kswapd (WAKE_KSWAPD b; wake_all_kswapds passes ac->high_zoneidx).
  *
- * Cost: O(1) per event, O(zones of a node) per wakeup.
+ *  - Throttled reclaimers (§11.16, throttle_direct_reclaim / allow_direct_reclaim):
+ *    while a node has reclaimers waiting on its pfmemalloc_wait and its free
+ *    pages (zones <= NORMAL with reclaimable pages) are at most half the sum
+ *    of their MIN watermarks (and kswapd_failures < 16), its kswapd is awake:
+ *    allow_direct_reclaim wakes it before the reclaimer sleeps. Checked at
+ *    each SCHEDULE (a throttled reclaimer's sleep), before kswapd runs.
+ *
+ * Cost: O(1) per event, O(zones of a node) per wakeup, O(zones) per SCHEDULE
+ * while some node has throttled reclaimers.
  */
 #include <string.h>
 
@@ -33,8 +41,59 @@ struct kswapd_state {
 	bool shrink_has_node;                   /* SHRINK_NODE events carry a zone id */
 	/* one report per episode: until progress / until an unbalanced wakeup */
 	bool hopeless_reported[ZF_MAX_NUMNODES], balanced_reported[ZF_MAX_NUMNODES];
-	bool expect_sleep[ZF_MAX_NUMNODES]; /* the node just became hopeless */
+	bool expect_sleep[ZF_MAX_NUMNODES];      /* the node just became hopeless */
+	bool throttle_reported[ZF_MAX_NUMNODES]; /* until the node's waitqueue empties */
 };
+
+/*
+ * allow_direct_reclaim() of 4.12 (vmscan.c:2830-2868) on inspected state: free
+ * pages of the zones <= NORMAL that have reclaimable pages above half their
+ * summed MIN watermarks, or the node hopeless (kswapd_failures >= 16).
+ */
+static bool oracle_allow_direct_reclaim(const struct zf_machine *m, const struct zf_node_info *ni,
+					uint64_t *free_out, uint64_t *reserve_out)
+{
+	uint64_t reserve = 0, free = 0;
+	*free_out = *reserve_out = 0;
+	if (ni->kswapd_failures >= ZF_O_MAX_RECLAIM_RETRIES)
+		return true;
+	for (int idx = 0; idx <= ZF_ZONE_NORMAL; idx++) {
+		struct zf_zone_info zi;
+		int zid = ni->nid * ZF_MAX_NR_ZONES + idx;
+		if (zf_inspect_zone(m, zid, &zi) != 0 || !zi.managed_pages ||
+		    !zf_zone_reclaimable_pages(m, zid))
+			continue;
+		reserve += zi.wmark[0];
+		free += (uint64_t)zf_o_stat_read(zi.nr_free_pages);
+	}
+	*free_out = free;
+	*reserve_out = reserve;
+	return !reserve || free > reserve / 2;
+}
+
+static void check_throttled(struct zf_oracle_set *c, struct kswapd_state *st,
+			    const struct zf_machine *m, const struct zf_event *ev)
+{
+	const struct zf_geometry *g = zf_oset_geometry(c);
+	for (int nid = 0; nid < (int)g->nr_nodes && nid < ZF_MAX_NUMNODES; nid++) {
+		struct zf_node_info ni;
+		uint64_t free, reserve;
+		if (zf_inspect_node(m, nid, &ni) != 0)
+			continue;
+		if (!ni.pfmemalloc_wait) {
+			st->throttle_reported[nid] = false;
+			continue;
+		}
+		if (st->throttle_reported[nid] || !ni.kswapd_sleeping ||
+		    oracle_allow_direct_reclaim(m, &ni, &free, &reserve))
+			continue;
+		st->throttle_reported[nid] = true;
+		zf_oreport(c, m, ev, -1,
+			   "node %d: reclaimers throttled (free %llu <= half the MIN reserve %llu) "
+			   "while kswapd sleeps: allow_direct_reclaim did not wake it",
+			   nid, (unsigned long long)free, (unsigned long long)reserve);
+	}
+}
 
 static void node_progress(struct kswapd_state *st, int nid)
 {
@@ -98,6 +157,9 @@ static void kswapd_on_event(struct zf_oracle_set *c, void *p, const struct zf_ma
 	struct kswapd_state *st = p;
 	int nid = event_nid(c, ev);
 	switch (ev->type) {
+	case ZF_EV_SCHEDULE:
+		check_throttled(c, st, m, ev);
+		break;
 	case ZF_EV_KSWAPD_BALANCE:
 		if (nid < 0 || nid >= ZF_MAX_NUMNODES)
 			break;
@@ -166,13 +228,15 @@ const struct zf_oracle_ops zf_oracle_kswapd = {
 	    .property = "after 16 consecutive zero-progress balance_pgdat runs on a node, "
 			"kswapd sleeps and is not woken until some reclaim progress there; "
 			"kswapd woken only when the node is not balanced at HIGH for (order, "
-			"classzone)",
-	    .kernel_rule = "spec §7.1 wakeup_kswapd / pgdat_balanced / balance_pgdat; §11 "
-			   "item 15; planted bug B17 (c73322d098e4, v4.11)",
+			"classzone); a node with throttled reclaimers below half its MIN "
+			"reserve has kswapd awake",
+	    .kernel_rule =
+		"spec §7.1 wakeup_kswapd / pgdat_balanced / balance_pgdat; §11 "
+		"item 15, §11.16 throttle_direct_reclaim; planted bug B17 (c73322d098e4, v4.11)",
 	    .cost = "event: O(1), O(zones of the node) per wakeup; no walk",
 	},
     .event_mask = ZF_EVBIT(KSWAPD_BALANCE) | ZF_EVBIT(KSWAPD_SLEEP) | ZF_EVBIT(SHRINK_NODE) |
-		  ZF_EVBIT(DIRECT_RECLAIM_END) | ZF_EVBIT(WAKE_KSWAPD),
+		  ZF_EVBIT(DIRECT_RECLAIM_END) | ZF_EVBIT(WAKE_KSWAPD) | ZF_EVBIT(SCHEDULE),
     .state_size = sizeof(struct kswapd_state),
     .reset = kswapd_reset,
     .on_event = kswapd_on_event,

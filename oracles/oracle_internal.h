@@ -27,6 +27,7 @@
 #define ZF_O_MAX_RECLAIM_RETRIES 16
 #define ZF_O_MAX_COMPACT_RETRIES 16
 #define ZF_O_MAX_DEFER_SHIFT     6
+#define ZF_O_EXTFRAG_THRESHOLD   500 /* sysctl_extfrag_threshold default, spec §6.1 */
 
 /* The set (oracles/registry.c) is also the context a check files findings through. */
 struct zf_oracle_set;

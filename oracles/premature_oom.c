@@ -21,6 +21,11 @@
  *    (as should_reclaim_retry uses them, §5.7) and without deducting
  *    nr_reserved_highatomic (B8), lowmem_reserve[classzone] included.
  *
+ *  - an out_of_memory() call that returned true or killed / marked a victim
+ *    (OOM_INVOKE a = 1, or OOM_KILL by the calling task) makes
+ *    __alloc_pages_may_oom report progress: MAY_OOM (label ZF_OOM_CALLED) of
+ *    the same allocation has a = did_some_progress = 1 (§5.9: "if
+ *    (out_of_memory(&oc) || ...) *did_some_progress = 1");
  *  - should_reclaim_retry() may say "stop" only after more than 16 loops without
  *    progress or when no eligible zone passes the MIN watermark with free +
  *    reclaimable pages (§5.7; judge_reclaim_retry below).
@@ -36,6 +41,13 @@ struct premature_state {
 	/* one finding per allocation: an allocation looping on OOM repeats the same one */
 	unsigned int depth;
 	bool reported[ZF_O_MAX_NEST];
+	/*
+	 * Per allocation: its last out_of_memory() call returned true or killed /
+	 * marked a victim (OOM_INVOKE a != 0, or an OOM_KILL by the same task), so
+	 * the MAY_OOM that closes __alloc_pages_may_oom must report progress.
+	 */
+	bool progress_due[ZF_O_MAX_NEST];
+	int16_t oom_task[ZF_O_MAX_NEST];
 };
 
 static void premature_reset(struct zf_oracle_set *c, void *p, const struct zf_machine *m)
@@ -254,6 +266,41 @@ static bool judge_reclaim_retry(struct zf_oracle_set *c, const struct zf_machine
 	return false;
 }
 
+/*
+ * out_of_memory() of the innermost allocation: OOM_INVOKE opens the call
+ * (a = its return value), an OOM_KILL by the same task inside it is a kill or
+ * a mark. Either obliges the caller to report progress (§5.9).
+ */
+static void note_oom_outcome(struct premature_state *st, const struct zf_event *ev)
+{
+	if (!st->depth || st->depth > ZF_O_MAX_NEST)
+		return; /* a page-fault OOM: no __alloc_pages_may_oom to check */
+	unsigned int d = st->depth - 1;
+	if (ev->type == ZF_EV_OOM_INVOKE) {
+		st->progress_due[d] = ev->a != 0;
+		st->oom_task[d] = ev->task;
+	} else if (st->oom_task[d] == ev->task) {
+		st->progress_due[d] = true;
+	}
+}
+
+/* MAY_OOM after an out_of_memory() that killed, marked or returned true. */
+static bool judge_may_oom_progress(struct zf_oracle_set *c, struct premature_state *st,
+				   const struct zf_machine *m, const struct zf_event *ev)
+{
+	if (!st->depth || st->depth > ZF_O_MAX_NEST)
+		return false;
+	unsigned int d = st->depth - 1;
+	bool due = st->progress_due[d] && st->oom_task[d] == ev->task;
+	st->progress_due[d] = false;
+	if (!due || ev->label != ZF_OOM_CALLED || ev->a != 0)
+		return false;
+	zf_oreport(c, m, ev, -1,
+		   "out_of_memory() killed or returned true, but __alloc_pages_may_oom "
+		   "reports did_some_progress 0");
+	return true;
+}
+
 static void premature_on_event(struct zf_oracle_set *c, void *p, const struct zf_machine *m,
 			       const struct zf_event *ev)
 {
@@ -262,8 +309,10 @@ static void premature_on_event(struct zf_oracle_set *c, void *p, const struct zf
 	    st->depth && st->depth <= ZF_O_MAX_NEST ? &st->reported[st->depth - 1] : NULL;
 	switch (ev->type) {
 	case ZF_EV_ALLOC_BEGIN:
-		if (st->depth < ZF_O_MAX_NEST)
+		if (st->depth < ZF_O_MAX_NEST) {
 			st->reported[st->depth] = false;
+			st->progress_due[st->depth] = false;
+		}
 		st->depth++;
 		break;
 	case ZF_EV_OOM_KILL:
@@ -272,9 +321,12 @@ static void premature_on_event(struct zf_oracle_set *c, void *p, const struct zf
 		if (!st->checked && !(reported && *reported) && judge_oom(c, m, ev) && reported)
 			*reported = true;
 		st->checked = true;
+		note_oom_outcome(st, ev);
 		break;
 	case ZF_EV_MAY_OOM:
 		st->checked = false;
+		if (!(reported && *reported) && judge_may_oom_progress(c, st, m, ev) && reported)
+			*reported = true;
 		break;
 	case ZF_EV_SHOULD_RECLAIM_RETRY:
 		if (!(reported && *reported) && judge_reclaim_retry(c, m, ev) && reported)
@@ -300,7 +352,8 @@ const struct zf_oracle_ops zf_oracle_premature_oom = {
 			"preferred zone, and no eligible zone passes the order-0 min "
 			"watermark after draining pcp lists and unreserving highatomic; "
 			"should_reclaim_retry stops only after 16 no-progress loops or when no "
-			"eligible zone passes min with free + reclaimable",
+			"eligible zone passes min with free + reclaimable; an out_of_memory() "
+			"that killed, marked or returned true reports progress",
 	    .kernel_rule = "spec §11 item 14; §5.7, §5.9; planted bugs B4 (3d36424b3b58), "
 			   "B5 (4.10 cpuset fixes), B6 (902b62810a57), B8 (04c8716f7b00)",
 	    .cost = "event: O(zones) per out_of_memory() call; no walk",

@@ -67,7 +67,11 @@
 	X(SCHEDULE, "virtual time advanced (a = ticks)")                                           \
 	X(WATCHDOG, "allocation stopped by the retry watchdog (a = retries)")                      \
 	X(DRAIN_ALL, "drain_all_pages")                                                            \
-	X(FAULT_INJECT, "should_fail_alloc_page failed an allocation")
+	X(FAULT_INJECT, "should_fail_alloc_page failed an allocation")                             \
+	X(COMPACT_SUITABLE,                                                                        \
+	  "trace_mm_compaction_suitable (zone, a = result, NOT_SUITABLE_ZONE before it reads as "  \
+	  "SKIPPED)")                                                                              \
+	X(COMPACT_TRY_BEGIN, "trace_mm_compaction_try_to_compact_pages (b = priority)")
 
 enum zf_event_type {
 #define ZF_EV_ENUM(name, doc) ZF_EV_##name,

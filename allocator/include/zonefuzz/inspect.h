@@ -101,6 +101,8 @@ struct zf_node_info {
 	int kcompactd_classzone_idx;
 	bool kcompactd_woken;
 	uint32_t zonelist_seq; /* bumps on rebuild */
+	/* direct reclaimers throttled on this node (waitqueue_active(&pgdat->pfmemalloc_wait)) */
+	bool pfmemalloc_wait;
 };
 
 struct zf_pcp_info {
