@@ -258,17 +258,10 @@ static uint64_t alloc_hash(const struct zf_machine *m, uint64_t h)
 	return h;
 }
 
-/* Work that finishes by itself when virtual time passes (§5.9 reaper, writeback, kswapd). */
-static bool timed_work_pending(const struct zf_oracle_set *c, const struct zf_machine *m)
+/* Writeback in flight, or kswapd / kcompactd woken: work the next tick runs. */
+static bool background_work_pending(const struct zf_oracle_set *c, const struct zf_machine *m)
 {
 	const struct zf_geometry *g = zf_oset_geometry(c);
-	unsigned int nt = zf_inspect_nr_tasks(m);
-	for (unsigned int t = 0; t < nt; t++) {
-		struct zf_task_info ti;
-		if (zf_inspect_task(m, (int)t, &ti) == 0 && ti.alive && !ti.mmf_oom_skip &&
-		    (ti.oom_victim || (ti.flags & ZF_TASK_FATAL_SIGNAL)))
-			return true;
-	}
 	for (int zid = 0; zid < zf_o_nr_zone_ids(g); zid++) {
 		struct zf_zone_info zi;
 		if (zf_inspect_zone(m, zid, &zi) == 0 && zi.nr_writeback)
@@ -281,6 +274,19 @@ static bool timed_work_pending(const struct zf_oracle_set *c, const struct zf_ma
 			return true;
 	}
 	return false;
+}
+
+/* Work that finishes by itself when virtual time passes (§5.9 reaper, writeback, kswapd). */
+static bool timed_work_pending(const struct zf_oracle_set *c, const struct zf_machine *m)
+{
+	unsigned int nt = zf_inspect_nr_tasks(m);
+	for (unsigned int t = 0; t < nt; t++) {
+		struct zf_task_info ti;
+		if (zf_inspect_task(m, (int)t, &ti) == 0 && ti.alive && !ti.mmf_oom_skip &&
+		    (ti.oom_victim || (ti.flags & ZF_TASK_FATAL_SIGNAL)))
+			return true;
+	}
+	return background_work_pending(c, m);
 }
 
 /*
@@ -299,7 +305,6 @@ static bool timed_work_pending(const struct zf_oracle_set *c, const struct zf_ma
  */
 static bool loop_tick_bounded(const struct zf_oracle_set *c, const struct zf_machine *m)
 {
-	const struct zf_geometry *g = zf_oset_geometry(c);
 	struct zf_alloc_ctx_info ci;
 	zf_inspect_alloc_ctx(m, &ci);
 	unsigned int nt = zf_inspect_nr_tasks(m);
@@ -313,18 +318,7 @@ static bool loop_tick_bounded(const struct zf_oracle_set *c, const struct zf_mac
 		    !(ci.active && ci.task == (int)t))
 			return true;
 	}
-	for (int zid = 0; zid < zf_o_nr_zone_ids(g); zid++) {
-		struct zf_zone_info zi;
-		if (zf_inspect_zone(m, zid, &zi) == 0 && zi.nr_writeback)
-			return true;
-	}
-	for (unsigned int nid = 0; nid < g->nr_nodes; nid++) {
-		struct zf_node_info ni;
-		if (zf_inspect_node(m, (int)nid, &ni) == 0 &&
-		    (ni.kswapd_woken || ni.kcompactd_woken))
-			return true;
-	}
-	return false;
+	return background_work_pending(c, m);
 }
 
 static bool is_counted_edge(unsigned int label)

@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #define MAX_ORDER 11
-#define BUMP(x) ((x)++ + (1 < 2))
+#define BUMP(x)   ((x)++ + (1 < 2))
 
 struct zone {
 	long vm_stat[4];
@@ -28,13 +28,13 @@ static long __mod_zone_page_state(struct zone *z, int item, long delta)
 static bool zone_ok(struct zone *z, unsigned int order, long mark)
 {
 	long free_pages = z->vm_stat[0] - (1L << order); /*@ AOR=1 CRP=2 */
-	const char *s = "a < b && c"; /* a string is not code */
+	const char *s = "a < b && c";                    /* a string is not code */
 
 	(void)s;
 	if (free_pages <= mark + z->nr_reserved_highatomic) /*@ ROR=1 AOR=1 NEG=1 */
-		return false; /*@ RBR=1 */
-	for (unsigned int o = order; o < MAX_ORDER; o++) { /*@ ROR=1 CRP=2 */
-		if (!z->nr_free[o] && o > 2) /*@ ROR=1 CRP=2 LCR=1 NEG=1 */
+		return false;                               /*@ RBR=1 */
+	for (unsigned int o = order; o < MAX_ORDER; o++) {  /*@ ROR=1 CRP=2 */
+		if (!z->nr_free[o] && o > 2)                /*@ ROR=1 CRP=2 LCR=1 NEG=1 */
 			continue;
 		return true; /*@ RBR=1 */
 	}
@@ -43,12 +43,12 @@ static bool zone_ok(struct zone *z, unsigned int order, long mark)
 
 static void account(struct zone *z, unsigned int order, int *local)
 {
-	z->nr_free[order]++; /*@ SDL=1 */
-	(*local)--; /*@ SDL=1 */
-	if (order) /*@ NEG=1 */
-		z->nr_reserved_highatomic -= 1; /*@ AOR=1 SDL=1 */
+	z->nr_free[order]++;                         /*@ SDL=1 */
+	(*local)--;                                  /*@ SDL=1 */
+	if (order)                                   /*@ NEG=1 */
+		z->nr_reserved_highatomic -= 1;      /*@ AOR=1 SDL=1 */
 	__mod_zone_page_state(z, 0, -(1L << order)); /*@ CRP=2 SDL=1 */
-	while ((*local)--) /* a condition: not a deletable statement */
+	while ((*local)--)                           /* a condition: not a deletable statement */
 		;
 	local[0] = local[0] + -1; /*@ AOR=1 */
 }
