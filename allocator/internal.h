@@ -195,6 +195,14 @@ typedef struct {
  * (docs/benchmarks-model.md). No behaviour changes.
  */
 #define __cold __attribute__((cold, noinline))
+/*
+ * The kernel's __always_inline (include/linux/compiler_types.h), for the
+ * order-0 fast path's pieces (docs/benchmarks-model.md). glibc's
+ * <sys/cdefs.h> has the same definition.
+ */
+#ifndef __always_inline
+#define __always_inline inline __attribute__((always_inline))
+#endif
 
 /* ------------------------------------------------------------------ */
 /* struct page: 16 bytes per pfn, pfn-indexed                          */
@@ -977,15 +985,23 @@ void __zf_emit(struct zf_machine *m, enum zf_event_type type, unsigned int label
 	       uint64_t pfn, unsigned int order, int64_t a, int64_t b, int64_t c, const char *func,
 	       const char *file, int line);
 #define zf_trace(m, type, zid, pfn, order, a, b, c)                                                \
+	zf_trace_fn(m, __func__, type, zid, pfn, order, a, b, c)
+#define zf_trace_label(m, type, label, a, b) zf_trace_label_fn(m, __func__, type, label, a, b)
+/*
+ * The same, for an event site inside an always-inline body of a kernel
+ * function (page_alloc.c: get_page_from_freelist_frame() and the like),
+ * whose events must name the kernel function, not the body.
+ */
+#define zf_trace_fn(m, fn, type, zid, pfn, order, a, b, c)                                         \
 	do {                                                                                       \
 		if ((m)->hooks.on_event)                                                           \
-			__zf_emit((m), (type), 0, (zid), (pfn), (order), (a), (b), (c), __func__,  \
+			__zf_emit((m), (type), 0, (zid), (pfn), (order), (a), (b), (c), (fn),      \
 				  __FILE__, __LINE__);                                             \
 	} while (0)
-#define zf_trace_label(m, type, label, a, b)                                                       \
+#define zf_trace_label_fn(m, fn, type, label, a, b)                                                \
 	do {                                                                                       \
 		if ((m)->hooks.on_event)                                                           \
-			__zf_emit((m), (type), (label), -1, ZF_NO_PAGE, 0, (a), (b), 0, __func__,  \
+			__zf_emit((m), (type), (label), -1, ZF_NO_PAGE, 0, (a), (b), 0, (fn),      \
 				  __FILE__, __LINE__);                                             \
 	} while (0)
 
@@ -1014,7 +1030,20 @@ uint64_t __free_pages_memory(struct zf_machine *m, struct zone *z, uint64_t star
 /* ------------------------------------------------------------------ */
 /* pageblock.c                                                         */
 /* ------------------------------------------------------------------ */
-int get_pageblock_migratetype(struct zf_machine *m, uint64_t pfn);
+/*
+ * get_pageblock_migratetype(): inline (the kernel's is a macro over
+ * get_pfnblock_flags_mask(), also inline): every order-0 free reads it.
+ * A pfn past the flags array (never one the model computes) reads as
+ * UNMOVABLE; the flags are read without locks (see pageblock.c).
+ */
+static inline int get_pageblock_migratetype(const struct zf_machine *m, uint64_t pfn)
+{
+	uint64_t idx = pfn >> m->pageblock_order;
+
+	if (idx >= m->nr_pageblocks)
+		return MIGRATE_UNMOVABLE;
+	return (int)(ZF_READ_ONCE(m->pageblock_flags[idx]) & PB_MIGRATE_MASK);
+}
 void set_pageblock_migratetype(struct zf_machine *m, uint64_t pfn, int mt);
 bool get_pageblock_skip(struct zf_machine *m, uint64_t pfn);
 void set_pageblock_skip(struct zf_machine *m, uint64_t pfn);
@@ -1151,7 +1180,23 @@ bool zone_watermark_ok_safe(struct zone *z, unsigned int order, uint64_t mark, i
 /* ------------------------------------------------------------------ */
 /* page_alloc.c: fast path (spec §4.1-4.3)                              */
 /* ------------------------------------------------------------------ */
-const struct zonelist *ac_zonelist(struct zf_machine *m, const struct alloc_context *ac);
+/*
+ * ac->zonelist. The model stores (nid, which) in the alloc_context instead of
+ * a pointer so that a machine copy stays a memcpy. Inline: the fast path
+ * reads it twice per allocation.
+ */
+static inline const struct zonelist *ac_zonelist(struct zf_machine *m,
+						 const struct alloc_context *ac)
+{
+	unsigned int nid = (unsigned int)ac->zonelist_nid;
+	unsigned int which = (unsigned int)ac->zonelist_which;
+
+	if (nid >= MAX_NUMNODES)
+		nid = 0;
+	if (which >= MAX_ZONELISTS)
+		which = ZONELIST_FALLBACK;
+	return &m->nodes[nid].node_zonelists[which];
+}
 /* first zoneref index at or after 'start' with idx <= high and node in nodemask, -1 */
 int next_zones_zonelist(struct zf_machine *m, const struct zonelist *zl, int start,
 			int high_zoneidx, uint32_t nodemask);
@@ -1161,8 +1206,6 @@ int ac_classzone_idx(struct zf_machine *m, const struct alloc_context *ac);
 struct zone *ac_preferred_zone(struct zf_machine *m, const struct alloc_context *ac);
 uint64_t get_page_from_freelist(struct zf_machine *m, gfp_t gfp_mask, unsigned int order,
 				uint32_t alloc_flags, const struct alloc_context *ac);
-uint64_t rmqueue(struct zf_machine *m, struct zone *preferred_zone, struct zone *z,
-		 unsigned int order, gfp_t gfp_flags, uint32_t alloc_flags, int migratetype);
 void prep_new_page(struct zf_machine *m, uint64_t pfn, unsigned int order, gfp_t gfp_flags,
 		   uint32_t alloc_flags);
 uint64_t __alloc_pages_nodemask(struct zf_machine *m, gfp_t gfp_mask, unsigned int order,

@@ -21,22 +21,6 @@
 /* ------------------------------------------------------------------ */
 
 /*
- * ac->zonelist. The model stores (nid, which) in the alloc_context instead of
- * a pointer so that a machine copy stays a memcpy.
- */
-const struct zonelist *ac_zonelist(struct zf_machine *m, const struct alloc_context *ac)
-{
-	int nid = ac->zonelist_nid;
-	int which = ac->zonelist_which;
-
-	if (nid < 0 || nid >= MAX_NUMNODES)
-		nid = 0;
-	if (which < 0 || which >= MAX_ZONELISTS)
-		which = ZONELIST_FALLBACK;
-	return &m->nodes[nid].node_zonelists[which];
-}
-
-/*
  * Is zoneref index i a real entry of zl, i.e. does it lie before the
  * terminator? The kernel's terminator zoneref has zone == NULL; an index at or
  * past it is the model's "zoneref whose zone is NULL". A stale index kept
@@ -176,9 +160,11 @@ bool node_dirty_ok(struct zf_machine *m, int nid)
  * The kernel counts PGALLOC in rmqueue (__count_zid_vm_events); the model
  * counts it here, with the zone's NR_ZONE_PGALLOC. The pfmemalloc mark for
  * ALLOC_NO_WATERMARKS pages has no consumer in the model and is not kept.
+ * Inlined into get_page_from_freelist() (an external definition all the
+ * same, for snapshot.c: internal.h declares it without `inline`).
  */
-void prep_new_page(struct zf_machine *m, uint64_t pfn, unsigned int order, gfp_t gfp_flags,
-		   uint32_t alloc_flags)
+__always_inline void prep_new_page(struct zf_machine *m, uint64_t pfn, unsigned int order,
+				   gfp_t gfp_flags, uint32_t alloc_flags)
 {
 	struct page *page = pfn_to_page(m, pfn);
 	struct zone *z = zone_by_id(m, page->zid);
@@ -227,10 +213,12 @@ static inline void local_irq_restore(struct zf_machine *m, unsigned int cpu)
  * of the requested migratetype, refilled with rmqueue_bulk(pcp->batch) when
  * empty (ALLOC_HARDER does not reach HIGHATOMIC for order 0 in 4.12). Higher
  * orders come from the buddy lists under zone->lock, trying the HIGHATOMIC
- * reserve first for ALLOC_HARDER. Returns the pfn or ZF_NO_PAGE.
+ * reserve first for ALLOC_HARDER. Returns the pfn or ZF_NO_PAGE. Static
+ * inline, as in the kernel: get_page_from_freelist() is its only caller.
  */
-uint64_t rmqueue(struct zf_machine *m, struct zone *preferred_zone, struct zone *z,
-		 unsigned int order, gfp_t gfp_flags, uint32_t alloc_flags, int migratetype)
+static __always_inline uint64_t rmqueue(struct zf_machine *m, struct zone *preferred_zone,
+					struct zone *z, unsigned int order, gfp_t gfp_flags,
+					uint32_t alloc_flags, int migratetype)
 {
 	uint64_t page = ZF_NO_PAGE;
 
@@ -321,8 +309,11 @@ static inline void zf_note_success(struct zf_alloc_frame *f, uint32_t alloc_flag
  * that its events carry them; after a success they stay (the successful
  * attempt's flags), after a failure the caller's are restored.
  */
-uint64_t get_page_from_freelist(struct zf_machine *m, gfp_t gfp_mask, unsigned int order,
-				uint32_t alloc_flags, const struct alloc_context *ac)
+static __always_inline uint64_t get_page_from_freelist_frame(struct zf_machine *m, gfp_t gfp_mask,
+							     unsigned int order,
+							     uint32_t alloc_flags,
+							     const struct alloc_context *ac,
+							     struct zf_alloc_frame *f)
 {
 	const struct zonelist *zl = ac_zonelist(m, ac);
 	/*
@@ -337,7 +328,6 @@ uint64_t get_page_from_freelist(struct zf_machine *m, gfp_t gfp_mask, unsigned i
 	struct zone *preferred = i >= 0 ? zone_by_id(m, zl->zoneref[i]) : NULL;
 	int classzone_idx = preferred ? zone_idx(preferred) : 0;
 	int last_pgdat_dirty_limit = -1;
-	struct zf_alloc_frame *f = cur_frame(m);
 	uint32_t saved_flags = f ? f->alloc_flags : 0;
 
 	if (f)
@@ -386,12 +376,14 @@ uint64_t get_page_from_freelist(struct zf_machine *m, gfp_t gfp_mask, unsigned i
 			 */
 			continue;
 		}
-		zf_trace(m, ZF_EV_GPFF_ZONE_OK, zone->id, ZF_NO_PAGE, order, (int64_t)mark,
-			 classzone_idx, zone_page_state(zone, NR_FREE_PAGES));
+		zf_trace_fn(m, "get_page_from_freelist", ZF_EV_GPFF_ZONE_OK, zone->id, ZF_NO_PAGE,
+			    order, (int64_t)mark, classzone_idx,
+			    zone_page_state(zone, NR_FREE_PAGES));
 
 try_this_zone:
-		zf_trace(m, ZF_EV_GPFF_TRY_ZONE, zone->id, ZF_NO_PAGE, order, bypass ? 1 : 0,
-			 classzone_idx, zone_page_state(zone, NR_FREE_PAGES));
+		zf_trace_fn(m, "get_page_from_freelist", ZF_EV_GPFF_TRY_ZONE, zone->id, ZF_NO_PAGE,
+			    order, bypass ? 1 : 0, classzone_idx,
+			    zone_page_state(zone, NR_FREE_PAGES));
 		page = rmqueue(m, preferred, zone, order, gfp_mask, alloc_flags, ac->migratetype);
 		if (page != ZF_NO_PAGE) {
 			prep_new_page(m, page, order, gfp_mask, alloc_flags);
@@ -408,6 +400,19 @@ try_this_zone:
 	if (f)
 		f->alloc_flags = saved_flags;
 	return ZF_NO_PAGE;
+}
+
+/*
+ * One body, two copies: the fast path's call in __alloc_pages_nodemask() is
+ * inlined (the call, its register saves and the reload of the alloc_context
+ * were a visible share of an order-0 pair, docs/benchmarks-model.md) and
+ * hands over the frame it already holds, which is cur_frame(m); the slow
+ * path, compaction and the others call this one.
+ */
+uint64_t get_page_from_freelist(struct zf_machine *m, gfp_t gfp_mask, unsigned int order,
+				uint32_t alloc_flags, const struct alloc_context *ac)
+{
+	return get_page_from_freelist_frame(m, gfp_mask, order, alloc_flags, ac, cur_frame(m));
 }
 
 /* ------------------------------------------------------------------ */
@@ -504,10 +509,11 @@ static inline void zf_result_init(struct zf_alloc_result *res)
  * ALLOC_END (trace_mm_page_alloc) are traced here so that every page handed
  * out is seen by the oracles, whoever asked for it.
  */
-uint64_t __alloc_pages_nodemask(struct zf_machine *m, gfp_t gfp_mask, unsigned int order,
-				int preferred_nid, uint32_t nodemask)
+static __always_inline uint64_t __alloc_pages_nodemask_frame(struct zf_machine *m, gfp_t gfp_mask,
+							     unsigned int order, int preferred_nid,
+							     uint32_t nodemask,
+							     struct zf_alloc_frame *f)
 {
-	struct zf_alloc_frame *f = cur_frame(m);
 	struct zf_alloc_result own_res;
 	struct alloc_context ac;
 	uint32_t alloc_flags = ALLOC_WMARK_LOW;
@@ -537,7 +543,8 @@ uint64_t __alloc_pages_nodemask(struct zf_machine *m, gfp_t gfp_mask, unsigned i
 	if (preferred_nid < 0 || (unsigned int)preferred_nid >= m->nr_nodes)
 		preferred_nid = (int)numa_node_id(m);
 
-	zf_trace(m, ZF_EV_ALLOC_BEGIN, -1, ZF_NO_PAGE, order, preferred_nid, nodemask, 0);
+	zf_trace_fn(m, "__alloc_pages_nodemask", ZF_EV_ALLOC_BEGIN, -1, ZF_NO_PAGE, order,
+		    preferred_nid, nodemask, 0);
 
 	/*
 	 * 4.20 ("mm, page_alloc: check for max order in hot path"): reject
@@ -548,7 +555,8 @@ uint64_t __alloc_pages_nodemask(struct zf_machine *m, gfp_t gfp_mask, unsigned i
 	 */
 	if (m->profile->max_order_at_entry && !zf_bug(m, ZF_BUG_B18) && order >= m->max_order) {
 		/* WARN_ON_ONCE_GFP(order >= MAX_ORDER, gfp_mask) */
-		zf_trace_label(m, ZF_EV_SLOWPATH_GOTO, ZF_GOTO_NOPAGE_MAX_ORDER, order, 0);
+		zf_trace_label_fn(m, "__alloc_pages_nodemask", ZF_EV_SLOWPATH_GOTO,
+				  ZF_GOTO_NOPAGE_MAX_ORDER, order, 0);
 		goto out;
 	}
 
@@ -563,7 +571,7 @@ uint64_t __alloc_pages_nodemask(struct zf_machine *m, gfp_t gfp_mask, unsigned i
 	finalise_ac(m, gfp_mask, order, &ac);
 
 	/* the fast path: one attempt at the LOW watermark */
-	page = get_page_from_freelist(m, alloc_mask, order, alloc_flags, &ac);
+	page = get_page_from_freelist_frame(m, alloc_mask, order, alloc_flags, &ac, f);
 	if (page != ZF_NO_PAGE)
 		goto out;
 
@@ -598,12 +606,25 @@ out:
 			res->zone_id = -1;
 		}
 	}
-	zf_trace(m, ZF_EV_ALLOC_END, page != ZF_NO_PAGE ? pfn_to_page(m, page)->zid : -1, page,
-		 order, f->res ? (int64_t)f->res->status : (int64_t)(page == ZF_NO_PAGE), 0, 0);
+	zf_trace_fn(m, "__alloc_pages_nodemask", ZF_EV_ALLOC_END,
+		    page != ZF_NO_PAGE ? pfn_to_page(m, page)->zid : -1, page, order,
+		    f->res ? (int64_t)f->res->status : (int64_t)(page == ZF_NO_PAGE), 0, 0);
 	f->ac = NULL;
 	if (own_frame)
 		zf_pop_frame(m);
 	return page;
+}
+
+/*
+ * The body above takes cur_frame(m) from its caller: zf_alloc_pages() hands
+ * over the frame it has just pushed (inlined: no call, no reload of the
+ * frame it wrote), every other caller comes through here.
+ */
+uint64_t __alloc_pages_nodemask(struct zf_machine *m, gfp_t gfp_mask, unsigned int order,
+				int preferred_nid, uint32_t nodemask)
+{
+	return __alloc_pages_nodemask_frame(m, gfp_mask, order, preferred_nid, nodemask,
+					    cur_frame(m));
 }
 
 /* ------------------------------------------------------------------ */
@@ -621,20 +642,30 @@ out:
  * the block is left alone (the kernel leaks it too). The allocated state is
  * cleared, NR_ALLOCATED moves, then order 0 goes to the pcp lists and higher
  * orders to the buddy (both count PGFREE, as in the kernel).
+ *
+ * check_free is free_pages_prepare()'s argument of that name (4.12): the
+ * kernel skips the bad-page checks on the pcp free path when CONFIG_DEBUG_VM
+ * is off. Here it is false only for zf_free_pages(), which has already
+ * refused everything these checks refuse (a superset: see there), so the
+ * checks never ran twice to the same answer.
  */
-void __free_pages(struct zf_machine *m, uint64_t pfn, unsigned int order)
+static __always_inline void free_pages_prepare_and_free(struct zf_machine *m, uint64_t pfn,
+							unsigned int order, bool check_free)
 {
 	struct page *page;
 	struct zone *z;
 	uint64_t nr;
 
-	if (pfn >= m->nr_pages || order >= m->max_order)
-		return;
-	page = pfn_to_page(m, pfn);
-	if (!(page->flags & ZF_PG_HEAD) ||
-	    (page->flags & (ZF_PG_BUDDY | ZF_PG_PCP | ZF_PG_LRU | ZF_PG_TAIL)) ||
-	    page->order != order || page->zid == 0xff || pfn + (1ULL << order) > m->nr_pages)
-		return; /* bad_page() */
+	if (check_free) {
+		if (pfn >= m->nr_pages || order >= m->max_order)
+			return;
+		page = pfn_to_page(m, pfn);
+		if (!(page->flags & ZF_PG_HEAD) ||
+		    (page->flags & (ZF_PG_BUDDY | ZF_PG_PCP | ZF_PG_LRU | ZF_PG_TAIL)) ||
+		    page->order != order || page->zid == 0xff ||
+		    pfn + (1ULL << order) > m->nr_pages)
+			return; /* bad_page() */
+	}
 
 	z = page_zone(m, pfn);
 	nr = 1ULL << order;
@@ -646,12 +677,17 @@ void __free_pages(struct zf_machine *m, uint64_t pfn, unsigned int order)
 	}
 	__mod_zone_page_state(z, NR_ALLOCATED, -(long)nr);
 	/* PGFREE is counted where 4.12 counts it: free_hot_cold_page / __free_pages_ok */
-	zf_trace(m, ZF_EV_PAGE_FREE, z->id, pfn, order, 0, 0, 0);
+	zf_trace_fn(m, "__free_pages", ZF_EV_PAGE_FREE, z->id, pfn, order, 0, 0, 0);
 
 	if (order == 0)
 		free_hot_cold_page(m, pfn, false);
 	else
 		__free_pages_ok(m, pfn, order);
+}
+
+void __free_pages(struct zf_machine *m, uint64_t pfn, unsigned int order)
+{
+	free_pages_prepare_and_free(m, pfn, order, true);
 }
 
 /* ------------------------------------------------------------------ */
@@ -718,20 +754,20 @@ int zf_alloc_pages(struct zf_machine *m, const struct zf_alloc_request *req,
 	/*
 	 * Only what identifies the frame: __alloc_pages_nodemask() claims it
 	 * (ac == NULL) and sets every other field (gfp, order, alloc_flags, the
-	 * retry counters) before anything can read them; policy_nodemask()
-	 * below reads no frame. Writing them twice was a visible share of an
-	 * order-0 pair (docs/benchmarks-model.md).
+	 * retry counters) before anything can read them (no event, hook or
+	 * callback runs before); policy_nodemask() below reads no frame.
+	 * Writing them twice was a visible share of an order-0 pair
+	 * (docs/benchmarks-model.md).
 	 */
 	f->ac = NULL;
 	f->task = req->task;
 	f->res = res;
-	f->gfp = req->gfp;
-	f->order = req->order;
 
 	nodemask = req->nodemask;
 	if (!nodemask)
 		nodemask = policy_nodemask(m, req->gfp);
-	page = __alloc_pages_nodemask(m, req->gfp, req->order, nid, nodemask);
+	/* __alloc_pages_nodemask(), handed the frame it would find as cur_frame(m) */
+	page = __alloc_pages_nodemask_frame(m, req->gfp, req->order, nid, nodemask, f);
 
 	c->alloc_depth--;
 	c->current = saved_current;
@@ -768,8 +804,13 @@ int zf_free_pages(struct zf_machine *m, int task, uint64_t pfn, unsigned int ord
 	if (pfn & ((1ULL << order) - 1) || pfn + (1ULL << order) > m->nr_pages)
 		return -1;
 
+	/*
+	 * __free_pages() without its bad-page checks: the ones above refuse
+	 * every block they would (and more: ISOLATED, RESERVED, HWPOISON,
+	 * OFFLINE, a misaligned pfn).
+	 */
 	saved_current = zf_set_current(m, task);
-	__free_pages(m, pfn, order);
+	free_pages_prepare_and_free(m, pfn, order, false);
 	zf_set_current(m, saved_current);
 	return 0;
 }

@@ -23,12 +23,7 @@ static inline uint8_t *pageblock_flags_of(struct zf_machine *m, uint64_t pfn)
 	return idx < m->nr_pageblocks ? &m->pageblock_flags[idx] : NULL;
 }
 
-int get_pageblock_migratetype(struct zf_machine *m, uint64_t pfn)
-{
-	const uint8_t *f = pageblock_flags_of(m, pfn);
-
-	return f ? (int)(ZF_READ_ONCE(*f) & PB_MIGRATE_MASK) : MIGRATE_UNMOVABLE;
-}
+/* get_pageblock_migratetype() is inline in internal.h (the order-0 free reads it) */
 
 /* Replace the bits of mask in the byte by val: cmpxchg when several CPUs may write it. */
 static void pageblock_update(struct zf_machine *m, uint8_t *f, uint8_t mask, uint8_t val)

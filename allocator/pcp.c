@@ -68,7 +68,8 @@ static inline struct per_cpu_pages *free_hot_cold_page_link(struct zf_machine *m
 							    bool *over_high);
 static __cold void free_hot_cold_page_trim(struct zf_machine *m, struct zone *z,
 					   struct per_cpu_pages *pcp);
-static void __free_hot_cold_page(struct zf_machine *m, uint64_t pfn, bool cold, unsigned int cpu);
+static inline void __free_hot_cold_page(struct zf_machine *m, uint64_t pfn, bool cold,
+					unsigned int cpu);
 static unsigned int pcp_cpu(const struct zf_machine *m, const struct per_cpu_pages *pcp);
 
 void pageset_update(struct zf_machine *m, struct per_cpu_pages *pcp, int high, int batch,
@@ -394,7 +395,9 @@ static __cold void free_hot_cold_page_trim(struct zf_machine *m, struct zone *z,
 		pcp->count = 0;
 }
 
-static void __free_hot_cold_page(struct zf_machine *m, uint64_t pfn, bool cold, unsigned int cpu)
+/* always inlined: the order-0 free's call and register saves were a visible share of a pair */
+static __always_inline void __free_hot_cold_page(struct zf_machine *m, uint64_t pfn, bool cold,
+						 unsigned int cpu)
 {
 	bool over_high;
 	struct per_cpu_pages *pcp;

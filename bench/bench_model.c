@@ -3,6 +3,7 @@
  * bench_model.c - model throughput, printed as figures (never pass/fail).
  *
  *   zf-bench-model [--sizes 12,16,20,24] [--ops N] [--json FILE]
+ *   zf-bench-model --pcp-pairs N [--sizes 20]
  *
  * For each machine size 2^k pages it measures, in the same run:
  *   baseline  bare pfn free-list pop+push (the floor any allocator pays)
@@ -14,10 +15,20 @@
  *   pressure  GFP_KERNEL allocations on a machine full of clean page cache,
  *             every one through the slow path (kswapd off: direct reclaim)
  * plus machine init time and bytes of model state per simulated page.
+ *
+ * --pcp-pairs N runs nothing but exactly N order-0 pcp pairs on each machine
+ * (N may be 0) and prints no figures: for instruction counts, e.g.
+ * valgrind --tool=callgrind of N=100000 minus N=0, divided by 100000
+ * (docs/benchmarks-model.md).
+ *
+ * --trace-events prints every event (all fields but the source line) of a
+ * short run of the pcp, mixed and pressure workloads on a 2^14 machine:
+ * scripts/fastpath-reference.sh compares it before and after a change.
  * Wall-clock time is allowed here: benchmarks are outside the model.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +36,7 @@
 #include <time.h>
 
 #include "zonefuzz/machine.h"
+#include "zonefuzz/events.h"
 #include "zonefuzz/inspect.h"
 
 static double now_sec(void)
@@ -142,6 +154,23 @@ static double bench_baseline(uint64_t npages, uint64_t ops)
 	return best * 1e9 / (double)per_round;
 }
 
+/* exactly n pcp pairs, untimed (--pcp-pairs) */
+static void run_pcp_pairs(struct zf_machine *m, uint64_t n)
+{
+	struct zf_alloc_request req = {
+	    .task = 0, .gfp = ZF_GFP_KERNEL, .order = 0, .preferred_nid = -1};
+	struct zf_alloc_result res;
+
+	for (uint64_t i = 0; i < n; i++) {
+		zf_alloc_pages(m, &req, &res);
+		if (res.pfn == ZF_NO_PAGE) {
+			fprintf(stderr, "zf-bench-model: pcp allocation failed\n");
+			exit(2);
+		}
+		zf_free_pages(m, 0, res.pfn, 0);
+	}
+}
+
 static double bench_pcp(struct zf_machine *m, uint64_t ops)
 {
 	struct zf_alloc_request req = {
@@ -240,9 +269,46 @@ static double bench_pressure(struct zf_machine *m, uint64_t ops, double *slow_fr
 	return done ? dt * 1e9 / (double)done : 0.0;
 }
 
+/* --trace-events: one line per event, every field but the source line */
+static void print_event(void *priv, const struct zf_machine *m, const struct zf_event *ev)
+{
+	const char *file = ev->file ? ev->file : "-";
+
+	(void)m;
+	if (strrchr(file, '/')) /* the tree's own path is no behaviour */
+		file = strrchr(file, '/') + 1;
+	fprintf((FILE *)priv,
+		"%llu %s label %u task %d zone %d order %u mt %u gfp %#x flags %#x pfn %llu "
+		"a %lld b %lld c %lld j %llu %s %s\n",
+		(unsigned long long)ev->seq, zf_event_name((enum zf_event_type)ev->type),
+		(unsigned int)ev->label, (int)ev->task, (int)ev->zone_id, (unsigned int)ev->order,
+		(unsigned int)ev->migratetype, (unsigned int)ev->gfp, (unsigned int)ev->alloc_flags,
+		(unsigned long long)ev->pfn, (long long)ev->a, (long long)ev->b, (long long)ev->c,
+		(unsigned long long)ev->jiffies, ev->func ? ev->func : "-", file);
+}
+
+static int trace_events(void)
+{
+	double init_s, slow_frac;
+	struct zf_machine *m = make_machine(14, &init_s);
+	struct zf_hooks h;
+
+	memset(&h, 0, sizeof(h));
+	h.on_event = print_event;
+	h.priv = stdout;
+	zf_machine_set_hooks(m, &h);
+	run_pcp_pairs(m, 200);
+	bench_mixed(m, 4000);
+	bench_pressure(m, 400, &slow_frac);
+	zf_machine_destroy(m);
+	return 0;
+}
+
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: zf-bench-model [--sizes 12,16,20,24] [--ops N] [--json FILE]\n");
+	fprintf(f, "usage: zf-bench-model [--sizes 12,16,20,24] [--ops N] [--json FILE]\n"
+		   "       zf-bench-model --pcp-pairs N [--sizes 20]\n"
+		   "       zf-bench-model --trace-events\n");
 }
 
 int main(int argc, char **argv)
@@ -250,15 +316,19 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {{"sizes", required_argument, NULL, 's'},
 					     {"ops", required_argument, NULL, 'n'},
 					     {"json", required_argument, NULL, 'j'},
+					     {"pcp-pairs", required_argument, NULL, 'p'},
+					     {"trace-events", no_argument, NULL, 't'},
 					     {"help", no_argument, NULL, 'h'},
 					     {NULL, 0, NULL, 0}};
 	unsigned int sizes[8] = {12, 16, 20, 24};
 	size_t nsizes = 4;
 	uint64_t ops = 2000000;
 	const char *json = NULL;
+	bool pairs_only = false;
+	uint64_t pairs = 0;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "s:n:j:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:n:j:p:th", opts, NULL)) != -1) {
 		switch (c) {
 		case 's': {
 			char *s = optarg, *end;
@@ -288,6 +358,19 @@ int main(int argc, char **argv)
 		case 'j':
 			json = optarg;
 			break;
+		case 'p': {
+			char *end;
+			pairs = strtoull(optarg, &end, 10);
+			if (!*optarg || *end) {
+				fprintf(stderr,
+					"zf-bench-model: --pcp-pairs: an integer expected\n");
+				return 2;
+			}
+			pairs_only = true;
+			break;
+		}
+		case 't':
+			return trace_events();
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -295,6 +378,17 @@ int main(int argc, char **argv)
 			usage(stderr);
 			return 2;
 		}
+	}
+
+	if (pairs_only) {
+		for (size_t i = 0; i < nsizes; i++) {
+			double init_s;
+			struct zf_machine *m = make_machine(sizes[i], &init_s);
+
+			run_pcp_pairs(m, pairs);
+			zf_machine_destroy(m);
+		}
+		return 0;
 	}
 
 	FILE *jf = NULL;
