@@ -17,6 +17,10 @@
 # when $SRC/cjson (a clone of DaveGamble/cJSON, see the Dockerfile) exists it
 # is compiled here with the same compiler and flags; otherwise (local CI) the
 # system library is used.
+# SanitizerCoverage skips the oracles' full-state walks and the helpers only
+# they call (targets/coverage-ignorelist.txt): cmake/Sanitizers.cmake adds
+# -fsanitize-coverage-ignorelist when $CFLAGS ask for SanitizerCoverage
+# (libFuzzer, honggfuzz, ...), or sets AFL_LLVM_DENYLIST when $CC is afl-*.
 SRCDIR=${ZF_SRC:-$SRC/zonefuzz}
 BUILD=$WORK/zonefuzz-build
 TARGETS="buddy slowpath gfp interleave scenario"

@@ -184,6 +184,25 @@ int zf_inspect_page(const struct zf_machine *m, uint64_t pfn, struct zf_page_inf
 	return 0;
 }
 
+uint64_t zf_inspect_pages(const struct zf_machine *m, uint64_t pfn, uint64_t n,
+			  struct zf_page_state *out)
+{
+	if (pfn >= m->nr_pages)
+		return 0;
+	if (n > m->nr_pages - pfn)
+		n = m->nr_pages - pfn;
+	for (uint64_t i = 0; i < n; i++) {
+		const struct page p = m->pages[pfn + i];
+
+		out[i] = (struct zf_page_state){.flags = p.flags,
+						.order = p.order,
+						.migratetype = p.mt,
+						.owner = p.owner,
+						.zone_id = p.zid == 0xff ? -1 : p.zid};
+	}
+	return n;
+}
+
 int zf_inspect_task(const struct zf_machine *m, int task, struct zf_task_info *ti)
 {
 	const struct task_struct *t;

@@ -90,8 +90,8 @@ static void check_block(struct zf_oracle_set *c, struct buddy_state *st, const s
 {
 	int zid = zi->id;
 	uint64_t n = UINT64_C(1) << o;
-	struct zf_page_info pi;
-	if (pfn >= st->nr_pages || zf_inspect_page(m, pfn, &pi) != 0) {
+	struct zf_page_state pi;
+	if (pfn >= st->nr_pages || zf_inspect_pages(m, pfn, 1, &pi) != 1) {
 		zf_oreport(c, m, NULL, zid, "free_area[%u].free_list[%s] holds invalid pfn %llu", o,
 			   zf_migratetype_name(mt), (unsigned long long)pfn);
 		return;
@@ -146,8 +146,8 @@ static void check_merged(struct zf_oracle_set *c, const struct zf_machine *m,
 	uint64_t buddy = pfn ^ (UINT64_C(1) << o);
 	if (buddy < pfn || buddy >= g->nr_pages) /* report each pair once, from its lower half */
 		return;
-	struct zf_page_info bi;
-	if (zf_inspect_page(m, buddy, &bi) != 0 || bi.zone_id != zi->id ||
+	struct zf_page_state bi;
+	if (zf_inspect_pages(m, buddy, 1, &bi) != 1 || bi.zone_id != zi->id ||
 	    !(bi.flags & ZF_PG_BUDDY) || bi.order != o)
 		return;
 	if (o >= g->pageblock_order && (is_isolate_pb(m, pfn) || is_isolate_pb(m, buddy)))

@@ -60,13 +60,15 @@ static void conservation_reset(struct zf_oracle_set *c, void *p, const struct zf
 	st->head_order = ho;
 	memset(ho, NOT_HEAD, g->nr_pages);
 	st->nr_pages = g->nr_pages;
+	struct zf_o_pages cur;
+	zf_o_pages_begin(&cur, c, m);
 	for (uint64_t pfn = 0; pfn < g->nr_pages; pfn++) {
-		struct zf_page_info pi;
-		if (zf_inspect_page(m, pfn, &pi) != 0)
+		const struct zf_page_state *pi = zf_o_page(m, &cur, pfn);
+		if (!pi)
 			continue;
-		if (pi.flags & ZF_PG_HEAD) {
-			st->head_order[pfn] = pi.order;
-			zf_obitmap_set_range(&st->allocated, pfn, UINT64_C(1) << pi.order);
+		if (pi->flags & ZF_PG_HEAD) {
+			st->head_order[pfn] = pi->order;
+			zf_obitmap_set_range(&st->allocated, pfn, UINT64_C(1) << pi->order);
 		}
 	}
 	st->ready = true;
@@ -238,13 +240,15 @@ static void conservation_walk(struct zf_oracle_set *c, void *p, const struct zf_
 		walk_lists(c, st, m, zid, &tally[zid]);
 
 	bool lost_alloc = false, lost_free = false;
+	struct zf_o_pages cur;
+	zf_o_pages_begin(&cur, c, m);
 	for (uint64_t pfn = 0; pfn < st->nr_pages; pfn++) {
-		struct zf_page_info pi;
-		if (zf_inspect_page(m, pfn, &pi) != 0)
+		const struct zf_page_state *pi = zf_o_page(m, &cur, pfn);
+		if (!pi)
 			continue;
 		bool covered = zf_obitmap_test(&st->covered, pfn);
-		bool alloc_state = page_allocated_state(pi.flags);
-		int zid = pi.zone_id;
+		bool alloc_state = page_allocated_state(pi->flags);
+		int zid = pi->zone_id;
 		if (zid < 0 || zid >= nz) {
 			if (covered)
 				zf_oreport(c, m, NULL, -1,
@@ -253,57 +257,57 @@ static void conservation_walk(struct zf_oracle_set *c, void *p, const struct zf_
 			continue;
 		}
 		struct zone_tally *t = &tally[zid];
-		if (pi.flags & ZF_PG_RESERVED) {
+		if (pi->flags & ZF_PG_RESERVED) {
 			if (covered || alloc_state)
 				zf_oreport(
 				    c, m, NULL, zid,
 				    "reserved (unmanaged) pfn %llu is free or allocated (flags "
 				    "0x%x)",
-				    (unsigned long long)pfn, pi.flags);
+				    (unsigned long long)pfn, pi->flags);
 			continue;
 		}
 		t->managed_pfns++;
 		const uint16_t held = ZF_PG_HEAD | ZF_PG_TAIL | ZF_PG_LRU | ZF_PG_ISOLATED |
 				      ZF_PG_HWPOISON | ZF_PG_OFFLINE;
 		if (covered) {
-			if (pi.flags & held)
+			if (pi->flags & held)
 				zf_oreport(
 				    c, m, NULL, zid,
 				    "pfn %llu is on a free/pcp list and also held (flags 0x%x)",
-				    (unsigned long long)pfn, pi.flags);
-			if (pi.flags & ZF_PG_PCP && pi.flags & ZF_PG_BUDDY)
+				    (unsigned long long)pfn, pi->flags);
+			if (pi->flags & ZF_PG_PCP && pi->flags & ZF_PG_BUDDY)
 				zf_oreport(c, m, NULL, zid,
 					   "pfn %llu is both PG_buddy and on a pcp list",
 					   (unsigned long long)pfn);
 		} else {
-			if (pi.flags & ZF_PG_BUDDY)
+			if (pi->flags & ZF_PG_BUDDY)
 				zf_oreport(c, m, NULL, zid,
 					   "pfn %llu has PG_buddy but is on no free list (lost)",
 					   (unsigned long long)pfn);
-			if (pi.flags & ZF_PG_PCP)
+			if (pi->flags & ZF_PG_PCP)
 				zf_oreport(c, m, NULL, zid,
 					   "pfn %llu is marked pcp but is on no pcp list (lost)",
 					   (unsigned long long)pfn);
-			if ((pi.flags & ZF_PG_HEAD) && (pi.flags & ZF_PG_TAIL))
+			if ((pi->flags & ZF_PG_HEAD) && (pi->flags & ZF_PG_TAIL))
 				zf_oreport(c, m, NULL, zid, "pfn %llu is both HEAD and TAIL",
 					   (unsigned long long)pfn);
-			if ((pi.flags & (ZF_PG_HWPOISON | ZF_PG_OFFLINE)) &&
-			    (pi.flags & (ZF_PG_HEAD | ZF_PG_TAIL | ZF_PG_ISOLATED)))
+			if ((pi->flags & (ZF_PG_HWPOISON | ZF_PG_OFFLINE)) &&
+			    (pi->flags & (ZF_PG_HEAD | ZF_PG_TAIL | ZF_PG_ISOLATED)))
 				zf_oreport(
 				    c, m, NULL, zid,
 				    "pfn %llu is poisoned/offline and also allocated/isolated "
 				    "(flags 0x%x)",
-				    (unsigned long long)pfn, pi.flags);
+				    (unsigned long long)pfn, pi->flags);
 			/* one state per pfn; an isolated migrate source is still allocated */
-			if (pi.flags & ZF_PG_OFFLINE)
+			if (pi->flags & ZF_PG_OFFLINE)
 				t->offline++;
-			else if (pi.flags & ZF_PG_HWPOISON)
+			else if (pi->flags & ZF_PG_HWPOISON)
 				t->poisoned++;
-			else if (pi.flags & ZF_PG_ISOLATED)
+			else if (pi->flags & ZF_PG_ISOLATED)
 				t->isolated++;
 			else if (alloc_state)
 				t->allocated++;
-			else if (!(pi.flags & (ZF_PG_BUDDY | ZF_PG_PCP))) {
+			else if (!(pi->flags & (ZF_PG_BUDDY | ZF_PG_PCP))) {
 				t->nostate++;
 				zf_oreport(c, m, NULL, zid,
 					   "pfn %llu is in no state (not free, not allocated, not "
@@ -319,14 +323,14 @@ static void conservation_walk(struct zf_oracle_set *c, void *p, const struct zf_
 			    c, m, NULL, zid,
 			    "pfn %llu is allocated (flags 0x%x) but no ALLOC_END / MIGRATE_PAGE "
 			    "handed it out",
-			    (unsigned long long)pfn, pi.flags);
+			    (unsigned long long)pfn, pi->flags);
 		} else if (!alloc_state && in_map && !lost_free) {
 			lost_free = true;
 			zf_oreport(
 			    c, m, NULL, zid,
 			    "pfn %llu was handed out and is no longer allocated (flags 0x%x), "
 			    "but no PAGE_FREE released it",
-			    (unsigned long long)pfn, pi.flags);
+			    (unsigned long long)pfn, pi->flags);
 		}
 	}
 

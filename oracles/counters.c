@@ -87,9 +87,9 @@ static void check_pcp(struct zf_oracle_set *c, const struct zf_machine *m,
 			for (uint64_t pfn = zf_inspect_pcp_list_first(m, cpu, zi->id, mt);
 			     pfn != ZF_NO_PAGE && (uint64_t)len <= g->nr_pages;
 			     pfn = zf_inspect_list_next(m, pfn)) {
-				struct zf_page_info pi;
+				struct zf_page_state pi;
 				len++;
-				if (zf_inspect_page(m, pfn, &pi) != 0)
+				if (zf_inspect_pages(m, pfn, 1, &pi) != 1)
 					continue;
 				/* free_hot_cold_page caches the block type, then files HIGHATOMIC
 				 * and CMA pages on the MOVABLE list (§4.7); rmqueue_bulk caches the
@@ -198,18 +198,20 @@ static void check_lru(struct zf_oracle_set *c, const struct zf_machine *m)
 	memset(lru, 0, sizeof(lru));
 	memset(dirty, 0, sizeof(dirty));
 	memset(wb, 0, sizeof(wb));
+	struct zf_o_pages cur;
+	zf_o_pages_begin(&cur, c, m);
 	for (uint64_t pfn = 0; pfn < g->nr_pages; pfn++) {
-		struct zf_page_info pi;
-		if (zf_inspect_page(m, pfn, &pi) != 0 || pi.zone_id < 0 || pi.zone_id >= nz)
+		const struct zf_page_state *pi = zf_o_page(m, &cur, pfn);
+		if (!pi || pi->zone_id < 0 || pi->zone_id >= nz)
 			continue;
-		if (!(pi.flags & ZF_PG_LRU) || (pi.flags & ZF_PG_ISOLATED))
+		if (!(pi->flags & ZF_PG_LRU) || (pi->flags & ZF_PG_ISOLATED))
 			continue;
-		int l = ((pi.flags & ZF_PG_ANON) ? 0 : 2) + ((pi.flags & ZF_PG_ACTIVE) ? 1 : 0);
-		lru[pi.zone_id][l]++;
-		if (pi.flags & ZF_PG_DIRTY)
-			dirty[pi.zone_id]++;
-		if (pi.flags & ZF_PG_WRITEBACK)
-			wb[pi.zone_id]++;
+		int l = ((pi->flags & ZF_PG_ANON) ? 0 : 2) + ((pi->flags & ZF_PG_ACTIVE) ? 1 : 0);
+		lru[pi->zone_id][l]++;
+		if (pi->flags & ZF_PG_DIRTY)
+			dirty[pi->zone_id]++;
+		if (pi->flags & ZF_PG_WRITEBACK)
+			wb[pi->zone_id]++;
 	}
 	static const char *const names[4] = {"inactive_anon", "active_anon", "inactive_file",
 					     "active_file"};

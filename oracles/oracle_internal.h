@@ -145,6 +145,49 @@ static inline uint64_t zf_o_mix(uint64_t h, uint64_t v)
 	return z ^ (z >> 31);
 }
 
+/*
+ * The state of every pfn [0, nr_pages) of m, read with zf_inspect_pages() at
+ * the first call of a walk or a reset and shared by the oracles that make a
+ * per-pfn pass (conservation, counters), so that one walk reads the page
+ * array once. Valid until the walk (reset) ends, or until the next call
+ * outside walks and resets; NULL when out of memory.
+ */
+const struct zf_page_state *zf_oset_pages(struct zf_oracle_set *c, const struct zf_machine *m);
+
+/*
+ * A pass over the pfn space: zf_o_page(m, &cur, pfn) is the state of pfn,
+ * NULL past the end, with cur from zf_o_pages_begin(). It reads the shared
+ * array above; without one (no memory) it reads ZF_O_PAGE_CHUNK pages at a
+ * time with zf_inspect_pages() instead.
+ */
+#define ZF_O_PAGE_CHUNK 256
+struct zf_o_pages {
+	const struct zf_page_state *all; /* zf_oset_pages(), or NULL */
+	uint64_t nr_all;
+	struct zf_page_state ps[ZF_O_PAGE_CHUNK];
+	uint64_t base, n;
+};
+static inline void zf_o_pages_begin(struct zf_o_pages *cur, struct zf_oracle_set *c,
+				    const struct zf_machine *m)
+{
+	cur->all = zf_oset_pages(c, m);
+	cur->nr_all = zf_oset_geometry(c)->nr_pages;
+	cur->base = cur->n = 0;
+}
+static inline __attribute__((always_inline)) const struct zf_page_state *
+zf_o_page(const struct zf_machine *m, struct zf_o_pages *cur, uint64_t pfn)
+{
+	if (cur->all)
+		return pfn < cur->nr_all ? &cur->all[pfn] : NULL;
+	if (pfn < cur->base || pfn - cur->base >= cur->n) {
+		cur->base = pfn;
+		cur->n = zf_inspect_pages(m, pfn, ZF_O_PAGE_CHUNK, cur->ps);
+		if (!cur->n)
+			return NULL;
+	}
+	return &cur->ps[pfn - cur->base];
+}
+
 /* Per-pfn bitmaps (allocated at reset, sized to the pfn space). */
 struct zf_obitmap {
 	uint64_t *w;

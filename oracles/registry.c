@@ -55,6 +55,12 @@ struct zf_oracle_set {
 	uint8_t ev_oracles[ZF_NR_EVENTS][ZF_NR_ORACLES];
 	bool enabled[ZF_NR_ORACLES];
 	void *state[ZF_NR_ORACLES];
+
+	/* zf_oset_pages(): every pfn's state, read once per walk or reset */
+	struct zf_page_state *pages;
+	uint64_t pages_cap;
+	bool pages_valid; /* read during this walk or reset */
+	bool in_reset;
 };
 
 size_t zf_oracle_count(void)
@@ -119,6 +125,7 @@ void zf_oracles_destroy(struct zf_oracle_set *s)
 		free(s->state[i]);
 	}
 	free(s->findings);
+	free(s->pages);
 	free(s);
 }
 
@@ -131,12 +138,16 @@ void zf_oracles_reset(struct zf_oracle_set *s, const struct zf_machine *m)
 	s->ops_since_walk = 0;
 	s->nr_walk_seen = 0;
 	zf_inspect_geometry(m, &s->geo);
+	s->pages_valid = false;
+	s->in_reset = true;
 	for (unsigned int i = 0; i < ZF_NR_ORACLES; i++) {
 		if (!s->enabled[i] || !zf_oracle_table[i]->reset)
 			continue;
 		s->cur = i;
 		zf_oracle_table[i]->reset(s, s->state[i], m);
 	}
+	s->in_reset = false;
+	s->pages_valid = false;
 }
 
 void zf_oracles_on_event(struct zf_oracle_set *s, const struct zf_machine *m,
@@ -159,12 +170,14 @@ void zf_oracles_event_hook(void *priv, const struct zf_machine *m, const struct 
 void zf_oracles_walk(struct zf_oracle_set *s, const struct zf_machine *m)
 {
 	s->in_walk = true;
+	s->pages_valid = false;
 	for (unsigned int i = 0; i < ZF_NR_ORACLES; i++) {
 		if (!s->enabled[i] || !zf_oracle_table[i]->walk)
 			continue;
 		s->cur = i;
 		zf_oracle_table[i]->walk(s, s->state[i], m);
 	}
+	s->pages_valid = false;
 	s->in_walk = false;
 	s->ops_since_walk = 0;
 }
@@ -218,6 +231,29 @@ uint64_t zf_oset_op_index(const struct zf_oracle_set *c)
 const struct zf_geometry *zf_oset_geometry(const struct zf_oracle_set *c)
 {
 	return &c->geo;
+}
+
+/*
+ * Walks and resets only read the machine, so the page states read by the
+ * first oracle that asks hold for the others of the same walk (reset). Asked
+ * from anywhere else (an event hook), it reads them afresh every time.
+ */
+const struct zf_page_state *zf_oset_pages(struct zf_oracle_set *c, const struct zf_machine *m)
+{
+	uint64_t n = c->geo.nr_pages;
+	if (c->pages_valid)
+		return c->pages;
+	if (n > c->pages_cap || !c->pages) {
+		struct zf_page_state *p = realloc(c->pages, (size_t)(n ? n : 1) * sizeof(*p));
+		if (!p)
+			return NULL;
+		c->pages = p;
+		c->pages_cap = n;
+	}
+	if (zf_inspect_pages(m, 0, n, c->pages) != n)
+		return NULL;
+	c->pages_valid = c->in_walk || c->in_reset;
+	return c->pages;
 }
 
 static bool walk_already_reported(struct zf_oracle_set *c, int line, int zone_id)

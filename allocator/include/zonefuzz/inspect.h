@@ -140,12 +140,32 @@ struct zf_task_info {
 	unsigned int reap_attempts;
 };
 
+/*
+ * What a pass over the whole pfn space reads of each page: zf_page_info
+ * without the pageblock fields and the pcp cpu (zf_inspect_page() for those).
+ */
+struct zf_page_state {
+	uint16_t flags; /* ZF_PG_* */
+	uint8_t order;  /* buddy order (BUDDY) or allocation order (HEAD) */
+	uint8_t migratetype;
+	int16_t owner;   /* task, -1 none */
+	int16_t zone_id; /* -1: a hole */
+};
+
 void zf_inspect_geometry(const struct zf_machine *m, struct zf_geometry *g);
 int zf_inspect_zone(const struct zf_machine *m, int zone_id, struct zf_zone_info *zi);
 int zf_inspect_node(const struct zf_machine *m, int nid, struct zf_node_info *ni);
 int zf_inspect_pcp(const struct zf_machine *m, unsigned int cpu, int zone_id,
 		   struct zf_pcp_info *pi);
 int zf_inspect_page(const struct zf_machine *m, uint64_t pfn, struct zf_page_info *pi);
+/*
+ * The states of pages [pfn, pfn + n) into out[0 .. n) in one call, for the
+ * oracles' O(pages) walks (one call per chunk instead of one zf_inspect_page()
+ * per pfn). Returns how many were filled: n, fewer at the end of the pfn
+ * space, 0 when pfn is past it.
+ */
+uint64_t zf_inspect_pages(const struct zf_machine *m, uint64_t pfn, uint64_t n,
+			  struct zf_page_state *out);
 int zf_inspect_task(const struct zf_machine *m, int task, struct zf_task_info *ti);
 unsigned int zf_inspect_nr_tasks(const struct zf_machine *m);
 /* Zone of a pfn (-1 if in a hole / out of range). */
