@@ -777,6 +777,8 @@ isolate_fail:
 	cc->total_migrate_scanned += nr_scanned;
 	if (nr_isolated)
 		count_vm_events(m, ZF_VM_compact_isolated, nr_isolated);
+	zf_trace(m, ZF_EV_ISOLATE_MIGRATEPAGES, z->id, low_pfn, 0, (int64_t)nr_scanned,
+		 (int64_t)nr_isolated, 0);
 	return low_pfn;
 }
 
@@ -877,6 +879,7 @@ static uint64_t isolate_freepages_block(struct zf_machine *m, struct compact_con
 	uint64_t nr_scanned = 0, total_isolated = 0;
 	uint64_t valid_pfn = ZF_NO_PAGE;
 	uint64_t blockpfn = *start_pfn;
+	const uint64_t scan_start = *start_pfn; /* for the tracepoint */
 
 	for (; blockpfn < end_pfn; blockpfn++) {
 		struct page *p, snap;
@@ -956,6 +959,8 @@ static uint64_t isolate_freepages_block(struct zf_machine *m, struct compact_con
 	cc->total_free_scanned += nr_scanned;
 	if (total_isolated)
 		count_vm_events(m, ZF_VM_compact_isolated, total_isolated);
+	zf_trace(m, ZF_EV_ISOLATE_FREEPAGES, z->id, blockpfn, 0, (int64_t)nr_scanned,
+		 (int64_t)total_isolated, (int64_t)scan_start);
 	return total_isolated;
 }
 
@@ -1206,6 +1211,8 @@ out:
 		count_vm_events(m, ZF_VM_pgmigrate_success, nr_succeeded);
 	if (nr_failed)
 		count_vm_events(m, ZF_VM_pgmigrate_fail, nr_failed);
+	zf_trace(m, ZF_EV_MIGRATE_PAGES, cc->zone->id, ZF_NO_PAGE, 0, (int64_t)nr_succeeded,
+		 (int64_t)nr_failed, cc->mode);
 	return rc;
 }
 
@@ -1714,6 +1721,7 @@ void kcompactd_do_work(struct zf_machine *m, struct pglist_data *pgdat)
 	saved_current = zf_set_current(m, ZF_NO_TASK);
 
 	count_vm_event(m, ZF_VM_compact_daemon_wake);
+	zf_trace(m, ZF_EV_KCOMPACTD_WAKE, -1, ZF_NO_PAGE, 0, cc.order, cc.classzone_idx, 0);
 
 	for (int zi = 0; zi <= cc.classzone_idx; zi++) {
 		struct zone *z = &pgdat->node_zones[zi];

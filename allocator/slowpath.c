@@ -713,6 +713,18 @@ static int slowpath_check_restart(struct zf_machine *m, unsigned int cpuset_mems
 		SP_SYNC();                                                                         \
 		zf_yield(m, (yp));                                                                 \
 	} while (0)
+/*
+ * The caller's record as the slow path returns it (not a kernel tracepoint:
+ * the per-allocation record is the model's product output, and an oracle
+ * checks it against the reclaim and retry events of the allocation).
+ */
+#define SP_RESULT()                                                                                \
+	do {                                                                                       \
+		if (res)                                                                           \
+			zf_trace(m, ZF_EV_SLOWPATH_RESULT, -1, ZF_NO_PAGE, order,                  \
+				 (int64_t)res->reclaimed, res->direct_reclaim_calls,               \
+				 res->nofail_loops);                                               \
+	} while (0)
 /* a goto retry: counted for zf_alloc_result and the watchdog */
 #define SP_GOTO_RETRY(g)                                                                           \
 	do {                                                                                       \
@@ -1043,6 +1055,7 @@ got_pg:
 	/* ALLOC_END reports the flags of the attempt that produced the page */
 	if (page != ZF_NO_PAGE && f && res)
 		f->alloc_flags = res->alloc_flags;
+	SP_RESULT();
 	return page;
 
 watchdog:
@@ -1053,6 +1066,7 @@ watchdog:
 	zf_trace(m, ZF_EV_WATCHDOG, -1, ZF_NO_PAGE, order, nr_retries, nr_retry_cpuset, 0);
 	if (res)
 		res->status = ZF_ALLOC_ABORTED;
+	SP_RESULT();
 	return ZF_NO_PAGE;
 }
 
@@ -1062,3 +1076,4 @@ watchdog:
 #undef SP_YIELD
 #undef SP_GOTO_RETRY
 #undef SP_GOTO_RETRY_CPUSET
+#undef SP_RESULT

@@ -199,6 +199,19 @@ static void putback_lru_pages(struct zf_machine *m, struct pglist_data *pgdat, s
 }
 
 /*
+ * The LRU tracepoints (trace_mm_vmscan_lru_shrink_{active,inactive}): label 1
+ * when kswapd scans (current_is_kswapd()), so that a trace tells PGSCAN_KSWAPD
+ * from PGSCAN_DIRECT.
+ */
+#define vmscan_trace_lru(m, type, sc, a, b, c)                                                     \
+	do {                                                                                       \
+		if ((m)->hooks.on_event)                                                           \
+			__zf_emit((m), (type), (sc)->kswapd ? 1u : 0u, -1, ZF_NO_PAGE,             \
+				  (unsigned int)(sc)->order, (int64_t)(a), (int64_t)(b),           \
+				  (int64_t)(c), __func__, __FILE__, __LINE__);                     \
+	} while (0)
+
+/*
  * shrink_active_list: move pages from the tail of an active list to the
  * inactive list (PGDEACTIVATE). 4.12 keeps referenced executable file pages
  * active; the model has no referenced bits, so every scanned page is
@@ -216,6 +229,8 @@ static void shrink_active_list(struct zf_machine *m, uint64_t nr_to_scan, struct
 		m->pages[pfn].flags &= (uint16_t)~ZF_PG_ACTIVE;
 	putback_lru_pages(m, pgdat, &l_hold);
 	count_vm_events(m, ZF_VM_pgdeactivate, nr_taken);
+	/* every taken page was deactivated: nr_deactivate == nr_taken */
+	vmscan_trace_lru(m, ZF_EV_LRU_SHRINK_ACTIVE, sc, nr_taken, nr_taken, 0);
 }
 
 /*
@@ -363,6 +378,8 @@ static uint64_t shrink_inactive_list(struct zf_machine *m, uint64_t nr_to_scan,
 	nr_reclaimed = shrink_page_list(m, &page_list, pgdat, sc, &stat);
 	count_vm_events(m, sc->kswapd ? ZF_VM_pgsteal_kswapd : ZF_VM_pgsteal_direct, nr_reclaimed);
 	putback_lru_pages(m, pgdat, &page_list);
+	vmscan_trace_lru(m, ZF_EV_LRU_SHRINK_INACTIVE, sc, nr_taken, nr_reclaimed,
+			 stat.nr_activate);
 
 	/*
 	 * Every page of the batch was already under writeback: IO is the

@@ -65,7 +65,8 @@ _Static_assert(ZF_NR_EVENTS <= 64, "event masks are 64 bits");
 	X(premature_oom)                                                                           \
 	X(kswapd)                                                                                  \
 	X(compaction)                                                                              \
-	X(order)
+	X(order)                                                                                   \
+	X(vmstat)
 
 #define ZF_ORACLE_DECL(name) extern const struct zf_oracle_ops zf_oracle_##name;
 ZF_ORACLE_LIST(ZF_ORACLE_DECL)

@@ -779,6 +779,71 @@ def site_reach(cov, site):
 # ---------------------------------------------------------------------------
 
 
+EQUIVALENT_REGISTRY = os.path.join(REPO, "tests", "mutation", "equivalent.txt")
+
+
+def norm_line(s):
+    return re.sub(r"\s+", " ", s).strip()
+
+
+def parse_equivalents(text, where="equivalent.txt"):
+    """The registry of documented equivalent mutants: one entry per line,
+    five tab-separated fields: file (allocator/ basename), operator, the
+    mutated source line before and after the mutation (as mutants.json
+    writes them, whitespace runs read as one space) and the reason. '#'
+    starts a comment line. Returns ({(file, op, before, after): reason}, errors)."""
+    reg, errors = {}, []
+    for no, ln in enumerate(text.splitlines(), 1):
+        if not ln.strip() or ln.lstrip().startswith("#"):
+            continue
+        f = ln.split("\t")
+        if len(f) != 5 or not all(x.strip() for x in f):
+            errors.append("%s:%d: want 5 tab-separated fields, got %d" % (where, no, len(f)))
+            continue
+        fname, op, before, after, why = (x.strip() for x in f)
+        if op not in OPERATORS:
+            errors.append("%s:%d: unknown operator %r" % (where, no, op))
+            continue
+        key = (fname, op, norm_line(before), norm_line(after))
+        if key in reg:
+            errors.append("%s:%d: duplicate entry" % (where, no))
+        reg[key] = why
+    return reg, errors
+
+
+def load_equivalents(path):
+    if not path or path == "none":
+        return {}
+    with open(path, encoding="utf-8") as fh:
+        reg, errors = parse_equivalents(fh.read(), os.path.basename(path))
+    if errors:
+        raise SystemExit("mutation_test: " + "; ".join(errors))
+    return reg
+
+
+def documented_equivalent(reg, rec):
+    """The registry's reason for a mutant record, or None."""
+    key = (os.path.basename(rec["file"]), rec["operator"], norm_line(rec["before"]),
+           norm_line(rec["after"]))
+    return reg.get(key)
+
+
+def apply_equivalents(reg, rec):
+    """A survivor the registry documents becomes 'equivalent' (documented),
+    out of the oracle score but listed; a documented mutant that an oracle
+    killed stays killed and is flagged (the registry entry is wrong)."""
+    why = documented_equivalent(reg, rec)
+    if why is None:
+        return rec
+    if rec["result"] == "survived":
+        rec["result"], rec["equivalent_kind"] = "equivalent", "documented"
+        rec["note"] = "documented: " + why
+    elif rec["result"] == "killed":
+        rec["registry_conflict"] = True
+        rec["note"] = "registry says equivalent, but an oracle killed it"
+    return rec
+
+
 def evaluate(mid, site, orig_text, worker, inputs, baseline, args, env):
     t0 = time.monotonic()
     rec = {"id": mid, "file": "allocator/" + site.file, "line": site.line, "operator": site.op,
@@ -794,6 +859,8 @@ def evaluate(mid, site, orig_text, worker, inputs, baseline, args, env):
         rec["build_s"] = round(time.monotonic() - t0, 2)
         if st != "built":
             rec["result"], rec["note"] = st, why
+            if st == "equivalent":
+                rec["equivalent_kind"] = "tce"
             return rec
         deadline = time.monotonic() + args.timeout
         oracles, best = {}, None
@@ -848,10 +915,16 @@ def summarise(recs):
         c[r["result"]] += 1
     compiled = len(recs) - c["uncompilable"]
     ks = c["killed"] + c["survived"]
+    doc = sum(1 for r in recs if r.get("equivalent_kind") == "documented")
     strict = sum(1 for r in recs if r["result"] == "killed" and r["kill_kind"] != "earlier")
     s = {
         "counts": c, "tried": len(recs), "compiled": compiled,
         "score_oracles": round(c["killed"] / ks, 4) if ks else None,
+        "equivalent_documented": doc,
+        "equivalent_tce": c["equivalent"] - doc,
+        # the documented equivalents counted as survivors (the score without the registry)
+        "score_oracles_raw": round(c["killed"] / (ks + doc), 4) if ks + doc else None,
+        "registry_conflicts": [r["id"] for r in recs if r.get("registry_conflict")],
         "score_oracles_strict": round(strict / (strict + c["survived"]), 4)
         if strict + c["survived"] else None,
         "score_harness": round((c["killed"] + c["crashed"] + c["timeout"]) / compiled, 4)
@@ -911,8 +984,13 @@ def write_reports(out, meta, recs, summary):
           "different findings (not 'earlier'): %s" % (
               pct(summary["score_oracles"]), c["killed"], c["killed"] + c["survived"],
               pct(summary["score_oracles_strict"])),
+          "* equivalent: %d (TCE: identical object %d; documented in "
+          "tests/mutation/equivalent.txt %d); killed / (killed + survived + documented "
+          "equivalent): %s" % (
+              c["equivalent"], summary["equivalent_tce"], summary["equivalent_documented"],
+              pct(summary["score_oracles_raw"])),
           "* (killed + crashed + timeout) / compiled: **%s** (%d compiled, %d of them "
-          "TCE-equivalent; %s without those)" % (
+          "equivalent; %s without those)" % (
               pct(summary["score_harness"]), summary["compiled"], c["equivalent"],
               pct(summary["score_harness_non_equivalent"])), "",
           "| operator | killed | survived | crashed | timeout | equivalent |", "|---|---|---|---|---|---|"]
@@ -921,6 +999,9 @@ def write_reports(out, meta, recs, summary):
         if d:
             L.append("| %s | %d | %d | %d | %d | %d |" % (op, d["killed"], d["survived"],
                                                         d["crashed"], d["timeout"], d["equivalent"]))
+    if summary["registry_conflicts"]:
+        L += ["", "**Registry conflicts** (documented equivalent, but killed: fix "
+              "tests/mutation/equivalent.txt): %s" % ", ".join(summary["registry_conflicts"])]
     L += ["", "| oracle | mutants killed | the only killer |", "|---|---|---|"]
     for o, d in sorted(summary["by_oracle"].items(), key=lambda x: -x[1]["killed"]):
         L.append("| %s | %d | %d |" % (o, d["killed"], d["alone"]))
@@ -1038,6 +1119,10 @@ def main_run(args):
     copy_tree(src, snap)  # the tree is edited by others: freeze it once
     args.snap = snap
     log("mutation_test: scratch %s" % root)
+    equivalents = load_equivalents(args.equivalents)
+    if equivalents:
+        log("mutation_test: %d documented equivalent mutant(s) in %s" % (
+            len(equivalents), args.equivalents))
 
     texts, sites = {}, []
     for f in args.files:
@@ -1097,8 +1182,12 @@ def main_run(args):
             with lock:
                 pool.append(w)
         r["reach"] = site_reach(cov, site)
+        apply_equivalents(equivalents, r)
+        shown = r["result"] + (" (doc)" if r.get("equivalent_kind") == "documented" else "")
+        if r.get("registry_conflict"):
+            shown += " [registry says equivalent]"
         log("  %s %-22s %s %-12s %s %s" % (mid, "%s:%d" % (site.file, site.line), site.op,
-                                           r["result"], ",".join(r["oracles"]),
+                                           shown, ",".join(r["oracles"]),
                                            "(%.1fs)" % (r.get("build_s", 0) + r.get("run_s", 0))))
         return r
 
@@ -1141,9 +1230,14 @@ def main_run(args):
     write_reports(args.out, meta, recs, summary)
     c = summary["counts"]
     log("mutation_test: %s" % ", ".join("%s %d" % (k, c[k]) for k in RESULTS))
-    log("mutation_test: killed/(killed+survived) %s, (killed+crashed+timeout)/compiled %s; "
-        "report in %s (%.0fs)" % (pct(summary["score_oracles"]), pct(summary["score_harness"]),
+    log("mutation_test: killed/(killed+survived) %s (%d documented equivalent excluded; "
+        "%s with them as survivors), (killed+crashed+timeout)/compiled %s; "
+        "report in %s (%.0fs)" % (pct(summary["score_oracles"]), summary["equivalent_documented"],
+                                  pct(summary["score_oracles_raw"]), pct(summary["score_harness"]),
                                   args.out, meta["wall_s"]))
+    if summary["registry_conflicts"]:
+        log("mutation_test: documented equivalent but killed (fix %s): %s" % (
+            args.equivalents, ", ".join(summary["registry_conflicts"])))
     if not args.keep and not args.workdir:
         shutil.rmtree(root, ignore_errors=True)
     if args.min_score is not None and (summary["score_oracles"] or 0) < args.min_score:
@@ -1221,6 +1315,51 @@ def self_test(args):
         fails.append("parse_run(finding) = %s" % r)
     if parse_run(-6, "boom", 0.1)["status"] != "crash" or parse_run(0, "", 0.1)["status"] != "ok":
         fails.append("parse_run(crash/ok) wrong")
+    # the registry of documented equivalents
+    reg, errs = parse_equivalents(
+        "# comment\n"
+        "fixture.c\tROR\tif (a  < b)\tif (a <= b)\tsame value when equal\n"
+        "bad line without tabs\n"
+        "fixture.c\tXXX\ta\tb\tc\n", "t")
+    if len(reg) != 1 or len(errs) != 2:
+        fails.append("parse_equivalents: %d entries, errors %s" % (len(reg), errs))
+    rec = {"file": "allocator/fixture.c", "operator": "ROR", "before": "if (a < b)",
+           "after": "if (a <= b)", "result": "survived"}
+    apply_equivalents(reg, rec)
+    if rec["result"] != "equivalent" or rec.get("equivalent_kind") != "documented":
+        fails.append("apply_equivalents(survived) = %s" % rec)
+    rec = dict(rec, result="killed")
+    rec.pop("equivalent_kind", None)
+    apply_equivalents(reg, rec)
+    if rec["result"] != "killed" or not rec.get("registry_conflict"):
+        fails.append("apply_equivalents(killed) = %s" % rec)
+    rec = {"file": "allocator/fixture.c", "operator": "ROR", "before": "if (a < b)",
+           "after": "if (a > b)", "result": "survived"}
+    if apply_equivalents(reg, rec)["result"] != "survived":
+        fails.append("apply_equivalents matched another mutation of the same line")
+    summ = summarise([dict(rec, id="M1", kill_kind=None, oracles=[]),
+                      {"id": "M2", "result": "equivalent", "equivalent_kind": "documented",
+                       "kill_kind": None, "oracles": [], "operator": "ROR", "file": "f"},
+                      {"id": "M3", "result": "killed", "kill_kind": "new", "oracles": ["X"],
+                       "operator": "ROR", "file": "f"}])
+    if (summ["score_oracles"], summ["score_oracles_raw"], summ["equivalent_documented"]) != (
+            0.5, round(1 / 3, 4), 1):
+        fails.append("summarise with a documented equivalent: %s" % summ)
+    # the committed registry parses, and every entry names a line of its allocator file
+    try:
+        with open(EQUIVALENT_REGISTRY, encoding="utf-8") as fh:
+            reg, errs = parse_equivalents(fh.read())
+        fails += errs
+        for (fname, op, before, after) in reg:
+            path = os.path.join(REPO, "allocator", fname)
+            with open(path, encoding="utf-8") as fh:
+                lines = [norm_line(x) for x in fh.read().splitlines()]
+            n = sum(1 for x in lines if len(x) > 8 and before.startswith(x))
+            if n != 1:
+                fails.append("equivalent.txt: %s: %d lines match %r (want exactly one)" % (
+                    fname, n, before))
+    except OSError as e:
+        fails.append("equivalent.txt: %s" % e)
     # determinism of the choice
     a = [s.key() for s in choose_candidates(sites, 7)]
     b = [s.key() for s in choose_candidates(list(reversed(sites)), 7)]
@@ -1268,6 +1407,9 @@ def main():
                          "default: each input's own)")
     ap.add_argument("--no-ignore", action="store_true",
                     help="judge first findings only, even if the harness has ZF_FUZZ_IGNORE")
+    ap.add_argument("--equivalents", default=EQUIVALENT_REGISTRY,
+                    help="registry of documented equivalent mutants ('none': no registry; "
+                         "default tests/mutation/equivalent.txt)")
     ap.add_argument("--only", default=None,
                     help="evaluate just these candidates (e.g. M003,M054: ids of an earlier "
                          "run with the same seed and tree)")

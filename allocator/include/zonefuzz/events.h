@@ -71,7 +71,24 @@
 	X(COMPACT_SUITABLE,                                                                        \
 	  "trace_mm_compaction_suitable (zone, a = result, NOT_SUITABLE_ZONE before it reads as "  \
 	  "SKIPPED)")                                                                              \
-	X(COMPACT_TRY_BEGIN, "trace_mm_compaction_try_to_compact_pages (b = priority)")
+	X(COMPACT_TRY_BEGIN, "trace_mm_compaction_try_to_compact_pages (b = priority)")            \
+	X(LRU_SHRINK_INACTIVE,                                                                     \
+	  "trace_mm_vmscan_lru_shrink_inactive (a = nr_scanned, b = nr_reclaimed, c = "            \
+	  "nr_activate; label = 1 for kswapd)")                                                    \
+	X(LRU_SHRINK_ACTIVE,                                                                       \
+	  "trace_mm_vmscan_lru_shrink_active (a = nr_taken, b = nr_deactivate; label = 1 for "     \
+	  "kswapd)")                                                                               \
+	X(ISOLATE_MIGRATEPAGES,                                                                    \
+	  "trace_mm_compaction_isolate_migratepages (pfn = where the scan stopped, a = "           \
+	  "nr_scanned, b = nr_isolated)")                                                          \
+	X(ISOLATE_FREEPAGES,                                                                       \
+	  "trace_mm_compaction_isolate_freepages (pfn = where the scan stopped, a = nr_scanned, "  \
+	  "b = nr_isolated, c = start pfn)")                                                       \
+	X(MIGRATE_PAGES, "trace_mm_migrate_pages (a = nr_succeeded, b = nr_failed)")               \
+	X(KCOMPACTD_WAKE, "trace_mm_compaction_kcompactd_wake (a = order, b = classzone_idx)")     \
+	X(SLOWPATH_RESULT,                                                                         \
+	  "__alloc_pages_slowpath returns: the caller's record (a = reclaimed, b = "               \
+	  "direct_reclaim_calls, c = nofail_loops)")
 
 enum zf_event_type {
 #define ZF_EV_ENUM(name, doc) ZF_EV_##name,
