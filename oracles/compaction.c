@@ -19,6 +19,12 @@
  *    COMPACT_TRY_BEGIN b = priority of the same task and order) scans the whole
  *    zone: its COMPACT_BEGIN starts at the zone's first pfn and at the last
  *    pageblock (§6.3, compact_zone_order's whole_zone);
+ *  - a direct run is async (COMPACT_BEGIN c = 0) exactly at COMPACT_PRIO_ASYNC
+ *    (§1.6); an async direct run migrates only out of pageblocks of the
+ *    request's type, MOVABLE requests also out of CMA ones (§6.3,
+ *    suitable_migration_source); below SYNC_FULL a pageblock the migrate
+ *    scanner scanned to its end without isolating gets its skip bit (§6.3,
+ *    update_pageblock_skip);
  *  - compaction_suitable's fragmentation index for costly orders (§6.1):
  *    COMPACT_SUITABLE (a = result before NOT_SUITABLE_ZONE reads as SKIPPED)
  *    is recomputed from the zone's free_area counts; NOT_SUITABLE_ZONE needs
@@ -39,6 +45,8 @@ struct compaction_run {
 	uint64_t start, end; /* zone span */
 	bool met;            /* scanners met at COMPACT_BEGIN */
 	bool reported;
+	int64_t prio; /* the direct try's priority, -1: not a direct compaction */
+	int task;
 };
 
 /* try_to_compact_pages calls in progress (COMPACT_TRY_BEGIN .. COMPACT_TRY) */
@@ -126,6 +134,18 @@ static void on_begin(struct zf_oracle_set *c, struct compaction_state *st,
 			   "pfn %lld",
 			   zi.name, (unsigned long long)start, (unsigned long long)end,
 			   (long long)ev->a, (long long)ev->b);
+	int64_t prio = -1;
+	if (st->nr_tries && st->nr_tries <= MAX_RUNS && ev->label == 0) {
+		const struct compaction_try *t = &st->tries[st->nr_tries - 1];
+		if (t->task == ev->task && t->order == ev->order)
+			prio = t->prio;
+	}
+	/* compact_zone_order: async mode exactly at COMPACT_PRIO_ASYNC (§1.6); c = sync */
+	if (prio >= 0 && (ev->c != 0) != (prio != ZF_COMPACT_PRIO_ASYNC))
+		zf_oreport(c, m, ev, zi.id,
+			   "direct compaction of zone %s at priority %lld runs %s (want %s)",
+			   zi.name, (long long)prio, ev->c ? "sync" : "async",
+			   prio == ZF_COMPACT_PRIO_ASYNC ? "MIGRATE_ASYNC" : "MIGRATE_SYNC_LIGHT");
 	if (st->nr_runs < MAX_RUNS) {
 		struct compaction_run *r = &st->run[st->nr_runs];
 		r->zone_id = zi.id;
@@ -133,6 +153,8 @@ static void on_begin(struct zf_oracle_set *c, struct compaction_state *st,
 		r->end = end;
 		r->met = (fre >> g->pageblock_order) <= (mig >> g->pageblock_order);
 		r->reported = false;
+		r->prio = prio;
+		r->task = ev->task;
 	}
 	st->nr_runs++;
 }
@@ -210,6 +232,35 @@ static void check_whole_zone(struct zf_oracle_set *c, const struct compaction_st
 			   (unsigned long long)last_block);
 }
 
+/*
+ * isolate_migratepages / suitable_migration_source (§6.3): async direct
+ * compaction migrates only out of pageblocks of the request's type (MOVABLE
+ * requests: MOVABLE or CMA blocks). ev->migratetype is the allocation's
+ * gfpflags_to_migratetype, cc->migratetype of compact_zone; MIGRATE_PAGE is
+ * emitted before the old page is freed, so its block type is still the one
+ * the scanner saw (nothing in between changes block types).
+ */
+static void check_async_source(struct zf_oracle_set *c, struct compaction_run *r,
+			       const struct zf_machine *m, const struct zf_event *ev)
+{
+	struct zf_page_info pi;
+	int want = ev->migratetype;
+
+	if (zf_inspect_page(m, ev->pfn, &pi) != 0)
+		return;
+	bool ok = want == ZF_MIGRATE_MOVABLE
+		      ? (pi.pageblock_mt == ZF_MIGRATE_MOVABLE || pi.pageblock_mt == ZF_MIGRATE_CMA)
+		      : pi.pageblock_mt == want;
+	if (!ok) {
+		r->reported = true;
+		zf_oreport(c, m, ev, r->zone_id,
+			   "async direct compaction (%s request) migrated page %llu out of a %s "
+			   "pageblock",
+			   zf_migratetype_name(want), (unsigned long long)ev->pfn,
+			   zf_migratetype_name(pi.pageblock_mt));
+	}
+}
+
 static void on_migrate(struct zf_oracle_set *c, struct compaction_state *st,
 		       const struct zf_machine *m, const struct zf_event *ev)
 {
@@ -236,7 +287,40 @@ static void on_migrate(struct zf_oracle_set *c, struct compaction_state *st,
 			   "compaction of zone %d migrated page %llu to %llu outside [%llu, %llu)",
 			   r->zone_id, (unsigned long long)src, (unsigned long long)dst,
 			   (unsigned long long)r->start, (unsigned long long)r->end);
+	} else if (r->prio == ZF_COMPACT_PRIO_ASYNC && ev->task == r->task) {
+		check_async_source(c, r, m, ev);
 	}
+}
+
+/*
+ * §6.3 migrate scanner: a pageblock scanned to its end without isolating a
+ * page gets its skip bit set (update_pageblock_skip), unless the run ignores
+ * skip hints (SYNC_FULL). ISOLATE_MIGRATEPAGES: pfn = where the block scan
+ * stopped, a = pages scanned, b = isolated; a scan that stopped at a
+ * pageblock boundary or the zone's end reached its block's end (it starts
+ * inside the block). Judged for direct runs only (the other callers' skip
+ * policy is not in the events).
+ */
+static void check_migrate_skip(struct zf_oracle_set *c, struct compaction_run *r,
+			       const struct zf_machine *m, const struct zf_event *ev)
+{
+	const struct zf_geometry *g = zf_oset_geometry(c);
+	struct zf_page_info pi;
+	uint64_t end = ev->pfn;
+	uint64_t pb_mask = (UINT64_C(1) << g->pageblock_order) - 1;
+
+	if (r->reported || r->prio < 0 || r->prio == ZF_COMPACT_PRIO_SYNC_FULL ||
+	    ev->task != r->task || ev->a <= 0 || ev->b != 0 || end <= r->start || end > r->end ||
+	    ((end & pb_mask) && end != r->end))
+		return;
+	if (zf_inspect_page(m, end - 1, &pi) != 0 || pi.pageblock_skip)
+		return;
+	r->reported = true;
+	zf_oreport(c, m, ev, r->zone_id,
+		   "the migrate scanner scanned pageblock %llu to its end (%lld pages, none "
+		   "isolated) at priority %lld but left its skip bit clear",
+		   (unsigned long long)((end - 1) & ~pb_mask), (long long)ev->a,
+		   (long long)r->prio);
 }
 
 static void compaction_on_event(struct zf_oracle_set *c, void *p, const struct zf_machine *m,
@@ -272,6 +356,10 @@ static void compaction_on_event(struct zf_oracle_set *c, void *p, const struct z
 		break;
 	case ZF_EV_MIGRATE_PAGE:
 		on_migrate(c, st, m, ev);
+		break;
+	case ZF_EV_ISOLATE_MIGRATEPAGES:
+		if (st->nr_runs && st->nr_runs <= MAX_RUNS)
+			check_migrate_skip(c, &st->run[st->nr_runs - 1], m, ev);
 		break;
 	case ZF_EV_COMPACT_DEFER:
 		if (ev->a > ZF_O_MAX_DEFER_SHIFT || ev->a < 0 || ev->b != 0)
@@ -312,7 +400,9 @@ const struct zf_oracle_ops zf_oracle_compaction = {
 			"zone and every migration goes from below to above until the "
 			"scanners meet; a SYNC_FULL direct compaction scans the whole zone; "
 			"NOT_SUITABLE_ZONE exactly when a costly order's fragmentation index "
-			"is in 0..500",
+			"is in 0..500; direct runs async exactly at COMPACT_PRIO_ASYNC, "
+			"async ones migrating only out of blocks of the request's type; a "
+			"block scanned to its end without isolation gets its skip bit",
 	    .kernel_rule = "spec §6.1 compaction_suitable, §6.2 deferral, §6.3 compact_zone / "
 			   "__compact_finished, compact_zone_order; §11 item 9",
 	    .cost = "event: O(1); walk: O(zones)",
@@ -320,7 +410,8 @@ const struct zf_oracle_ops zf_oracle_compaction = {
     .event_mask = ZF_EVBIT(COMPACT_BEGIN) | ZF_EVBIT(COMPACT_END) | ZF_EVBIT(MIGRATE_PAGE) |
 		  ZF_EVBIT(COMPACT_DEFER) | ZF_EVBIT(COMPACT_DEFERRED) |
 		  ZF_EVBIT(COMPACT_DEFER_RESET) | ZF_EVBIT(COMPACT_SUITABLE) |
-		  ZF_EVBIT(COMPACT_TRY_BEGIN) | ZF_EVBIT(COMPACT_TRY),
+		  ZF_EVBIT(COMPACT_TRY_BEGIN) | ZF_EVBIT(COMPACT_TRY) |
+		  ZF_EVBIT(ISOLATE_MIGRATEPAGES),
     .state_size = sizeof(struct compaction_state),
     .reset = compaction_reset,
     .on_event = compaction_on_event,

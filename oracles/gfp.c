@@ -23,7 +23,14 @@
  *    of this retry round must have ended with progress, or the task has a
  *    fatal signal pending (try_to_free_pages() returns 1 without reclaiming
  *    only when throttle_direct_reclaim() reports one, spec §7.2; 4.12
- *    vmscan.c:2986);
+ *    vmscan.c:2986); and the other way: after a direct reclaim that made
+ *    progress an order <= 3 request's no_progress_loops is 0, and a costly
+ *    order's never is (spec §5.7 should_reclaim_retry);
+ *  - a failed allocation's ALLOC_END carries the alloc_flags the slow path
+ *    reached got_pg: with (the frame's flags switch to the successful
+ *    attempt's only when there is a page; model contract "Allocating");
+ *  - direct reclaim and direct compaction run with PF_MEMALLOC set
+ *    (memalloc_noreclaim_save, §5.5, §5.6);
  *  - early async compaction (§5.4): between retry_cpuset: and the first
  *    retry: reached without a goto, direct compaction runs exactly when the
  *    request may reclaim, is costly or a non-movable high order, and may not
@@ -43,6 +50,9 @@ struct gfp_rec {
 	bool memalloc; /* PF_MEMALLOC when the allocation started */
 	bool in_reclaim;
 	bool reclaim_progress; /* a DIRECT_RECLAIM_END with progress since the last retry check */
+	bool last_progress;    /* the latest direct reclaim of this round ended with progress */
+	bool got_pg;           /* the slow path reached got_pg: (gotpg_flags: the frame's there) */
+	uint32_t gotpg_flags;
 	unsigned int reclaims, compactions;
 	bool reported_oom;
 	/* early async compaction, between retry_cpuset: and the first retry: */
@@ -180,6 +190,25 @@ static int early_compaction_expected(const struct zf_machine *m, const struct gf
 	return pfmemalloc ? 0 : 1;
 }
 
+/*
+ * §5.5 / §5.6: the direct reclaim and direct compaction wrappers set
+ * PF_MEMALLOC (memalloc_noreclaim_save) around try_to_free_pages() /
+ * try_to_compact_pages(), so that an allocation from inside them cannot
+ * recurse into reclaim; DIRECT_RECLAIM_BEGIN and COMPACT_TRY_BEGIN are
+ * emitted inside that scope.
+ */
+static void check_memalloc_scope(struct zf_oracle_set *c, const struct zf_machine *m,
+				 const struct zf_event *ev, const char *what)
+{
+	struct zf_task_info ti;
+
+	if (ev->task < 0 || zf_inspect_task(m, ev->task, &ti) != 0)
+		return;
+	if (!(ti.flags & ZF_PF_MEMALLOC))
+		zf_oreport(c, m, ev, -1, "%s without PF_MEMALLOC (memalloc_noreclaim_save scope)",
+			   what);
+}
+
 static void gfp_on_event(struct zf_oracle_set *c, void *p, const struct zf_machine *m,
 			 const struct zf_event *ev)
 {
@@ -210,6 +239,18 @@ static void gfp_on_event(struct zf_oracle_set *c, void *p, const struct zf_machi
 			    "__GFP_NOFAIL|__GFP_DIRECT_RECLAIM allocation of order %u returned "
 			    "NULL",
 			    r->order);
+		/*
+		 * The frame keeps the slow path's alloc_flags current (model
+		 * contract, "Allocating"); only a page makes got_pg switch it to
+		 * the flags of the attempt that produced it. A NULL return reports
+		 * the slow path's own flags, the ones got_pg: was reached with.
+		 */
+		if (r && r->got_pg && ev->pfn == ZF_NO_PAGE && ev->a == ZF_ALLOC_FAIL &&
+		    ev->alloc_flags != r->gotpg_flags)
+			zf_oreport(c, m, ev, -1,
+				   "failed allocation reports alloc_flags 0x%x, the slow path "
+				   "reached got_pg with 0x%x",
+				   (unsigned)ev->alloc_flags, (unsigned)r->gotpg_flags);
 		if (st->depth)
 			st->depth--;
 		return;
@@ -229,6 +270,10 @@ static void gfp_on_event(struct zf_oracle_set *c, void *p, const struct zf_machi
 		r->early_phase = false;
 		break;
 	case ZF_EV_SLOWPATH_LABEL:
+		if (ev->label == ZF_LABEL_GOT_PG) {
+			r->got_pg = true;
+			r->gotpg_flags = ev->alloc_flags;
+		}
 		if (ev->label == ZF_LABEL_RETRY && r->early_phase) {
 			/*
 			 * Judged only when the verdict is the same at both labels: a
@@ -247,6 +292,7 @@ static void gfp_on_event(struct zf_oracle_set *c, void *p, const struct zf_machi
 		if (ev->label == ZF_LABEL_RETRY_CPUSET) {
 			r->reclaims = r->compactions = 0; /* the kernel restarts the attempt */
 			r->reclaim_progress = false;
+			r->last_progress = false;
 			r->early_phase = true;
 			r->early_compacted = false;
 			r->early_expect = early_compaction_expected(m, r);
@@ -267,6 +313,8 @@ static void gfp_on_event(struct zf_oracle_set *c, void *p, const struct zf_machi
 			}
 		}
 		r->in_reclaim = true;
+		r->last_progress = false;
+		check_memalloc_scope(c, m, ev, "direct reclaim");
 		if (++r->reclaims > 1 && single_round(r->gfp, r->order))
 			zf_oreport(
 			    c, m, ev, -1, "%s request (order %u) entered direct reclaim %u times",
@@ -277,6 +325,7 @@ static void gfp_on_event(struct zf_oracle_set *c, void *p, const struct zf_machi
 		r->in_reclaim = false;
 		if (ev->a > 0)
 			r->reclaim_progress = true;
+		r->last_progress = ev->a > 0;
 		break;
 	case ZF_EV_SHOULD_RECLAIM_RETRY:
 		/* b = no_progress_loops after the update: 0 means progress was counted */
@@ -292,6 +341,23 @@ static void gfp_on_event(struct zf_oracle_set *c, void *p, const struct zf_machi
 				    "task has no fatal signal pending",
 				    ev->order);
 		}
+		/*
+		 * and the other way (§5.7 should_reclaim_retry): did_some_progress is
+		 * the round's try_to_free_pages() result, so after a direct reclaim
+		 * that reclaimed something an order <= 3 request restarts the count
+		 * at 0, and a costly order always counts up.
+		 */
+		if (ev->order <= 3 && r->last_progress && ev->b != 0)
+			zf_oreport(c, m, ev, -1,
+				   "should_reclaim_retry after a direct reclaim with progress left "
+				   "no_progress_loops at %lld (order %u <= 3: want 0)",
+				   (long long)ev->b, ev->order);
+		else if (ev->order > 3 && ev->b == 0)
+			zf_oreport(
+			    c, m, ev, -1,
+			    "should_reclaim_retry left no_progress_loops at 0 for costly order "
+			    "%u (costly orders always count up)",
+			    ev->order);
 		r->reclaim_progress = false;
 		break;
 	case ZF_EV_COMPACT_TRY:
@@ -309,6 +375,9 @@ static void gfp_on_event(struct zf_oracle_set *c, void *p, const struct zf_machi
 	case ZF_EV_OOM_KILL:
 		check_oom(c, m, ev, r);
 		break;
+	case ZF_EV_COMPACT_TRY_BEGIN:
+		check_memalloc_scope(c, m, ev, "direct compaction");
+		break;
 	default:
 		break;
 	}
@@ -321,13 +390,14 @@ const struct zf_oracle_ops zf_oracle_gfp = {
 	    .name = "gfp",
 	    .property = "NORETRY / costly non-REPEAT: <= 1 direct reclaim, <= 2 direct "
 			"compactions, no OOM; no reclaim/compaction/OOM without "
-			"DIRECT_RECLAIM; no reclaim under PF_MEMALLOC; OOM only where §11 "
+			"DIRECT_RECLAIM; no reclaim under PF_MEMALLOC, and direct reclaim / "
+			"compaction inside a PF_MEMALLOC scope; OOM only where §11 "
 			"item 13 allows it, no kill for !__GFP_FS; NOFAIL never lifts an OOM "
 			"skip and never returns NULL when it may block; reclaim progress "
 			"only from a reclaim that made some or a fatal signal; early async "
 			"compaction exactly for costly / non-movable high orders without "
 			"reserves",
-	    .kernel_rule = "spec §5.4, §5.9, §5.10; §11 items 11, 12, 13; 4.13 "
+	    .kernel_rule = "spec §5.4, §5.5, §5.6, §5.7, §5.9, §5.10; §11 items 11, 12, 13; 4.13 "
 			   "__GFP_RETRY_MAYFAIL (dcda9b04713c); planted bug B21 (4.10 NOFAIL "
 			   "OOM cleanup)",
 	    .cost = "event: O(1); no walk",
@@ -335,7 +405,7 @@ const struct zf_oracle_ops zf_oracle_gfp = {
     .event_mask = ZF_EVBIT(ALLOC_BEGIN) | ZF_EVBIT(ALLOC_END) | ZF_EVBIT(SLOWPATH_LABEL) |
 		  ZF_EVBIT(SLOWPATH_GOTO) | ZF_EVBIT(DIRECT_RECLAIM_BEGIN) |
 		  ZF_EVBIT(DIRECT_RECLAIM_END) | ZF_EVBIT(COMPACT_TRY) | ZF_EVBIT(OOM_INVOKE) |
-		  ZF_EVBIT(OOM_KILL) | ZF_EVBIT(SHOULD_RECLAIM_RETRY),
+		  ZF_EVBIT(OOM_KILL) | ZF_EVBIT(SHOULD_RECLAIM_RETRY) | ZF_EVBIT(COMPACT_TRY_BEGIN),
     .state_size = sizeof(struct gfp_state),
     .reset = gfp_reset,
     .on_event = gfp_on_event,

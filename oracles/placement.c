@@ -14,9 +14,13 @@
  * allocation was using (ac->nodemask, zf_inspect_alloc_ctx) and, when the
  * attempt's alloc_flags had ALLOC_CPUSET without NO_WATERMARKS, allowed by the
  * task's cpuset (4.12 cpuset_zone_allowed; the cpuset fallback and atomic
- * requests clear ALLOC_CPUSET). Both are judged as they stood at try_this_zone:
- * the slow path yields after direct reclaim / compaction before it returns the
- * page those took, and the yield may change the cpuset.
+ * requests clear ALLOC_CPUSET). Both are judged as they stood at
+ * try_this_zone: the slow path yields after direct reclaim / compaction
+ * before it returns the page those took, and the yield may change the cpuset.
+ * An order-0 page taken right after a pcp refill (PCP_REFILL after the last
+ * try_this_zone) is the first page of the batch: the list was empty and
+ * rmqueue_bulk keeps physical order, hot requests take its head, cold ones
+ * its tail (§4.3).
  *
  * Cost: O(1) per event plus one zone snapshot on GPFF_ZONE_OK.
  */
@@ -39,6 +43,7 @@ struct placement_rec {
 	uint32_t try_nodemask;
 	bool try_cpuset_ok;
 	uint32_t try_mems;
+	uint64_t refill_first; /* PCP_REFILL's first page after the last try, or NO_PAGE */
 };
 
 struct placement_state {
@@ -169,6 +174,7 @@ static void placement_on_event(struct zf_oracle_set *c, void *p, const struct zf
 			r->gfp = ev->gfp;
 			r->order = ev->order;
 			r->ok_zone = r->try_zone = -1;
+			r->refill_first = ZF_NO_PAGE;
 		}
 		st->depth++;
 		break;
@@ -180,6 +186,7 @@ static void placement_on_event(struct zf_oracle_set *c, void *p, const struct zf
 	case ZF_EV_GPFF_TRY_ZONE:
 		if (r) {
 			r->try_zone = ev->zone_id;
+			r->refill_first = ZF_NO_PAGE;
 			r->try_ok = ev->a == 1 || r->ok_zone == ev->zone_id;
 			r->try_flags = ev->alloc_flags | (ev->a == 1 ? ZF_ALLOC_NO_WATERMARKS : 0);
 			r->ok_zone = -1;
@@ -197,9 +204,28 @@ static void placement_on_event(struct zf_oracle_set *c, void *p, const struct zf
 			}
 		}
 		break;
+	case ZF_EV_PCP_REFILL:
+		/* pfn = the first block rmqueue_bulk took, a = how many it took */
+		if (r && ev->order == 0 && ev->a > 0)
+			r->refill_first = ev->pfn;
+		break;
 	case ZF_EV_ALLOC_END:
 		if (ev->pfn != ZF_NO_PAGE)
 			check_page(c, m, ev, r);
+		/*
+		 * §4.3 rmqueue_pcplist: the list was empty, rmqueue_bulk linked the
+		 * batch in physical order after a moving cursor (list_add) or, cold,
+		 * before it (list_add_tail), and the request takes the head (hot)
+		 * or the tail (cold): both are the first page the batch took.
+		 */
+		if (r && ev->pfn != ZF_NO_PAGE && ev->order == 0 && r->refill_first != ZF_NO_PAGE &&
+		    ev->pfn != r->refill_first)
+			zf_oreport(
+			    c, m, ev, ev->zone_id,
+			    "order-0 %s allocation got page %llu from the pcp list it had just "
+			    "refilled, not the batch's first page %llu",
+			    (ev->gfp & ZF_GFP_COLD) ? "cold" : "hot", (unsigned long long)ev->pfn,
+			    (unsigned long long)r->refill_first);
 		if (st->depth)
 			st->depth--;
 		break;
@@ -216,13 +242,14 @@ const struct zf_oracle_ops zf_oracle_placement = {
 	    .property = "a returned page is aligned, comes from the zone get_page_from_freelist "
 			"tried after that zone passed the watermark for the alloc_flags used "
 			"(or the NO_WATERMARKS bypass), has zone idx <= gfp_zone, and is on a "
-			"node in the nodemask and (with ALLOC_CPUSET) the task's cpuset",
-	    .kernel_rule = "spec §11 item 10; §4.2 get_page_from_freelist; §3.3 "
+			"node in the nodemask and (with ALLOC_CPUSET) the task's cpuset; "
+			"after a pcp refill it is the batch's first page",
+	    .kernel_rule = "spec §11 item 10; §4.2 get_page_from_freelist; §4.3 rmqueue_bulk; §3.3 "
 			   "zone_watermark_fast; §5.4 cpuset_fallback / ALLOC_CPUSET",
 	    .cost = "event: O(1) (+ one zone snapshot per GPFF_ZONE_OK); no walk",
 	},
     .event_mask = ZF_EVBIT(ALLOC_BEGIN) | ZF_EVBIT(ALLOC_END) | ZF_EVBIT(GPFF_ZONE_OK) |
-		  ZF_EVBIT(GPFF_TRY_ZONE),
+		  ZF_EVBIT(GPFF_TRY_ZONE) | ZF_EVBIT(PCP_REFILL),
     .state_size = sizeof(struct placement_state),
     .reset = placement_reset,
     .on_event = placement_on_event,

@@ -128,6 +128,42 @@ TEST(gfp_silent_on_noretry_costly_and_nofs_requests)
 	return true;
 }
 
+/*
+ * gfp: a failed allocation's ALLOC_END reports the alloc_flags its slow path
+ * reached got_pg: with (M059 of round 2: got_pg copies the successful
+ * attempt's flags, 0 without one, also for a NULL return). The real model
+ * stays quiet on failing requests (the real-model tests of this file).
+ */
+TEST(gfp_failed_alloc_reports_slowpath_flags)
+{
+	struct zf_config cfg;
+	struct ofix f;
+	cfg_small(&cfg);
+	assert_true(ofix_init(&f, &cfg, ofix_only("gfp"), 0));
+	int t = f.task[0];
+	zf_gfp_t gfp = ZF_GFP_NOWAIT;
+	uint32_t flags = 0x40; /* the slow path's own: what got_pg: was reached with */
+	for (int plant = 0; plant < 2; plant++) {
+		ofix_event(&f, ZF_EV_ALLOC_BEGIN, 0, -1, ZF_NO_PAGE, 0, 0, 0, 0, t, gfp, flags);
+		ofix_event(&f, ZF_EV_SLOWPATH_LABEL, ZF_LABEL_FAIL, -1, ZF_NO_PAGE, 0, 0, 0, 0, t,
+			   gfp, flags);
+		ofix_event(&f, ZF_EV_SLOWPATH_LABEL, ZF_LABEL_GOT_PG, -1, ZF_NO_PAGE, 0, 0, 0, 0, t,
+			   gfp, flags);
+		ofix_event(&f, ZF_EV_ALLOC_END, 0, -1, ZF_NO_PAGE, 0, ZF_ALLOC_FAIL, 0, 0, t, gfp,
+			   plant ? 0 : flags);
+		expect_eq(ofix_count(&f, "gfp"), (size_t)plant);
+	}
+	expect_true(ofix_has(&f, "gfp", "failed allocation reports alloc_flags 0x0"));
+	/* a page: ALLOC_END carries the successful attempt's flags, whatever they are */
+	ofix_event(&f, ZF_EV_ALLOC_BEGIN, 0, -1, ZF_NO_PAGE, 0, 0, 0, 0, t, gfp, flags);
+	ofix_event(&f, ZF_EV_SLOWPATH_LABEL, ZF_LABEL_GOT_PG, -1, ZF_NO_PAGE, 0, 0, 0, 0, t, gfp,
+		   flags);
+	ofix_event(&f, ZF_EV_ALLOC_END, 0, -1, 100, 0, ZF_ALLOC_OK, 0, 0, t, gfp, 0x4);
+	expect_eq(ofix_count(&f, "gfp"), 1);
+	ofix_fini(&f);
+	return true;
+}
+
 TEST(gfp_crafted_violations)
 {
 	struct zf_config cfg;
@@ -138,11 +174,22 @@ TEST(gfp_crafted_violations)
 	int t = f.task[0];
 	zf_gfp_t noretry = ZF_GFP_KERNEL | ZF_GFP_NORETRY;
 	ofix_event(&f, ZF_EV_ALLOC_BEGIN, 0, -1, ZF_NO_PAGE, 0, 0, 0, 0, t, noretry, 1);
+	/* reclaim runs in the wrappers' PF_MEMALLOC scope (§5.5), as in the model */
+	assert_eq(zf_task_set_flags(f.m, t, ZF_PF_MEMALLOC, 0), 0);
 	ofix_event(&f, ZF_EV_DIRECT_RECLAIM_BEGIN, 0, -1, ZF_NO_PAGE, 0, 0, 0, 0, t, noretry, 0);
 	ofix_event(&f, ZF_EV_DIRECT_RECLAIM_END, 0, -1, ZF_NO_PAGE, 0, 0, 0, 0, t, noretry, 0);
 	expect_eq(zf_oracles_nr_findings(f.s), 0);
 	ofix_event(&f, ZF_EV_DIRECT_RECLAIM_BEGIN, 0, -1, ZF_NO_PAGE, 0, 0, 0, 0, t, noretry, 0);
 	expect_true(ofix_has(&f, "gfp", "entered direct reclaim 2 times"));
+	assert_eq(zf_task_set_flags(f.m, t, 0, ZF_PF_MEMALLOC), 0);
+	/* one outside that scope: the memalloc_noreclaim_save site skipped */
+	size_t before = ofix_count(&f, "gfp");
+	ofix_event(&f, ZF_EV_DIRECT_RECLAIM_BEGIN, 0, -1, ZF_NO_PAGE, 0, 0, 0, 0, t, noretry, 0);
+	expect_true(ofix_has(&f, "gfp", "direct reclaim without PF_MEMALLOC"));
+	ofix_event(&f, ZF_EV_COMPACT_TRY_BEGIN, 0, -1, ZF_NO_PAGE, 2, 0, 2, 0, t, noretry, 0);
+	expect_true(ofix_has(&f, "gfp", "direct compaction without PF_MEMALLOC"));
+	expect_eq(ofix_count(&f, "gfp"), before + 3); /* + a third reclaim of a NORETRY request */
+	ofix_event(&f, ZF_EV_DIRECT_RECLAIM_END, 0, -1, ZF_NO_PAGE, 0, 0, 0, 0, t, noretry, 0);
 	ofix_event(&f, ZF_EV_OOM_INVOKE, 0, -1, ZF_NO_PAGE, 0, 1, 0, 0, t, noretry, 0);
 	expect_true(ofix_has(&f, "gfp", "must not OOM: __GFP_NORETRY"));
 	ofix_event(&f, ZF_EV_ALLOC_END, 0, -1, ZF_NO_PAGE, 0, ZF_ALLOC_FAIL, 0, 0, t, noretry, 0);
@@ -418,7 +465,8 @@ ZF_TEST_MAIN("oracles_alloc", ZF_CASE(placement_silent_on_real_allocations),
 	     ZF_CASE(placement_page_from_a_zone_that_failed_its_watermark),
 	     ZF_CASE(placement_zone_reported_ok_must_pass_the_spec_watermark),
 	     ZF_CASE(gfp_silent_on_noretry_costly_and_nofs_requests),
-	     ZF_CASE(gfp_crafted_violations), ZF_CASE(gfp_catches_planted_b21),
+	     ZF_CASE(gfp_crafted_violations), ZF_CASE(gfp_failed_alloc_reports_slowpath_flags),
+	     ZF_CASE(gfp_catches_planted_b21),
 	     ZF_CASE(premature_oom_with_free_pages_in_the_highatomic_reserve),
 	     ZF_CASE(premature_oom_silent_when_memory_is_really_gone),
 	     ZF_CASE(premature_oom_preferred_zone_outside_the_allowed_set),

@@ -408,6 +408,8 @@ TEST(gfp_progress_without_reclaim)
 	int t = f.task[0];
 	zf_gfp_t gfp = ZF_GFP_KERNEL;
 	ofix_event(&f, ZF_EV_ALLOC_BEGIN, 0, -1, ZF_NO_PAGE, 0, 0, 0, 0, t, gfp, 0);
+	/* reclaim runs in the wrappers' PF_MEMALLOC scope (§5.5), as in the model */
+	assert_eq(zf_task_set_flags(f.m, t, ZF_PF_MEMALLOC, 0), 0);
 	/* a round whose reclaim made progress: fine */
 	ofix_event(&f, ZF_EV_DIRECT_RECLAIM_BEGIN, 0, -1, ZF_NO_PAGE, 0, 1, 2, 0, t, gfp, 0);
 	ofix_event(&f, ZF_EV_DIRECT_RECLAIM_END, 0, -1, ZF_NO_PAGE, 0, 5, 12, 0, t, gfp, 0);
@@ -417,6 +419,7 @@ TEST(gfp_progress_without_reclaim)
 	ofix_event(&f, ZF_EV_DIRECT_RECLAIM_END, 0, -1, ZF_NO_PAGE, 0, 0, 0, 0, t, gfp, 0);
 	ofix_event(&f, ZF_EV_SHOULD_RECLAIM_RETRY, 0, -1, ZF_NO_PAGE, 0, 1, 1, 0, t, gfp, 0);
 	expect_eq(ofix_count(&f, "gfp"), 0);
+	assert_eq(zf_task_set_flags(f.m, t, 0, ZF_PF_MEMALLOC), 0);
 	/* progress counted with no reclaim in the round (the M014 throttle mutant) */
 	ofix_event(&f, ZF_EV_SHOULD_RECLAIM_RETRY, 0, -1, ZF_NO_PAGE, 0, 1, 0, 0, t, gfp, 0);
 	expect_true(ofix_has(&f, "gfp", "counted reclaim progress"));
@@ -425,6 +428,25 @@ TEST(gfp_progress_without_reclaim)
 	assert_eq(zf_task_set_flags(f.m, t, ZF_TASK_FATAL_SIGNAL, 0), 0);
 	ofix_event(&f, ZF_EV_SHOULD_RECLAIM_RETRY, 0, -1, ZF_NO_PAGE, 0, 1, 0, 0, t, gfp, 0);
 	expect_eq(ofix_count(&f, "gfp"), n);
+
+	/*
+	 * §5.7 the other way (M080 of round 2, order <= COSTLY - 1): a round
+	 * with progress restarts the count for order <= 3 only; a costly order
+	 * counts up whatever reclaim did (quiet: b = 1 at order 4).
+	 */
+	assert_eq(zf_task_set_flags(f.m, t, ZF_PF_MEMALLOC, 0), 0);
+	ofix_event(&f, ZF_EV_DIRECT_RECLAIM_BEGIN, 0, -1, ZF_NO_PAGE, 3, 1, 2, 0, t, gfp, 0);
+	ofix_event(&f, ZF_EV_DIRECT_RECLAIM_END, 0, -1, ZF_NO_PAGE, 3, 5, 12, 0, t, gfp, 0);
+	ofix_event(&f, ZF_EV_SHOULD_RECLAIM_RETRY, 0, -1, ZF_NO_PAGE, 4, 1, 1, 0, t, gfp, 0);
+	expect_eq(ofix_count(&f, "gfp"), n);
+	ofix_event(&f, ZF_EV_DIRECT_RECLAIM_BEGIN, 0, -1, ZF_NO_PAGE, 3, 1, 2, 0, t, gfp, 0);
+	ofix_event(&f, ZF_EV_DIRECT_RECLAIM_END, 0, -1, ZF_NO_PAGE, 3, 5, 12, 0, t, gfp, 0);
+	ofix_event(&f, ZF_EV_SHOULD_RECLAIM_RETRY, 0, -1, ZF_NO_PAGE, 3, 1, 2, 0, t, gfp, 0);
+	expect_true(ofix_has(&f, "gfp", "no_progress_loops at 2 (order 3 <= 3: want 0)"));
+	expect_eq(ofix_count(&f, "gfp"), n + 1);
+	ofix_event(&f, ZF_EV_SHOULD_RECLAIM_RETRY, 0, -1, ZF_NO_PAGE, 4, 1, 0, 0, t, gfp, 0);
+	expect_true(ofix_has(&f, "gfp", "at 0 for costly order 4"));
+	expect_eq(ofix_count(&f, "gfp"), n + 2);
 	ofix_fini(&f);
 	return true;
 }

@@ -7,6 +7,12 @@
  * and that it stays quiet on what the unmodified model does.
  *  M061 ZF_INV_COMPACTION: compaction_suitable's fragmentation index (§6.1);
  *  M038 ZF_INV_COMPACTION: a SYNC_FULL direct compaction scans the whole zone (§6.3);
+ *  M038/M045 (round 2 ids) ZF_INV_COMPACTION: async mode exactly at COMPACT_PRIO_ASYNC
+ *       (§1.6) and async direct compaction's source blocks (§6.3);
+ *  M024/M050 (round 2) ZF_INV_COMPACTION: a block the migrate scanner scanned to
+ *       its end without isolating gets its skip bit (§6.3);
+ *  M001 (round 2) ZF_INV_PLACEMENT: the page after a pcp refill is the batch's
+ *       first (§4.3);
  *  M035 ZF_INV_PREMATURE_OOM: an out_of_memory() that killed reports progress (§5.9);
  *  M034 ZF_INV_KSWAPD: a reclaimer throttled below half the MIN reserve finds
  *       kswapd woken by allow_direct_reclaim (§11.16).
@@ -28,6 +34,8 @@ struct plant_hook {
 	unsigned int may_oom_progress;
 	bool kswapd_stays_asleep;      /* M034: allow_direct_reclaim does not wake kswapd */
 	unsigned int throttled_sleeps; /* SCHEDULEs with node 0's pfmemalloc_wait set */
+	bool refill_other_page;        /* M001: the refilled list hands out another page */
+	unsigned int batch_refills;    /* PCP_REFILLs that took more than one page */
 };
 
 static void plant_hook_fn(void *priv, const struct zf_machine *m, const struct zf_event *ev)
@@ -55,6 +63,11 @@ static void plant_hook_fn(void *priv, const struct zf_machine *m, const struct z
 			pgdat->kswapd_sleeping = true;
 			pgdat->kswapd_woken = false;
 		}
+	}
+	if (e.type == ZF_EV_PCP_REFILL && e.order == 0 && e.a > 1) {
+		h->batch_refills++;
+		if (h->refill_other_page)
+			e.pfn += 1; /* the batch's second page: what a misordered list returns */
 	}
 	zf_oracles_event_hook(h->s, m, &e);
 }
@@ -142,8 +155,9 @@ static void compact_try(struct ofix *f, int task, int64_t prio, int zone_id, int
 		ofix_event(f, ZF_EV_COMPACT_END, 0, kcompactd_nested_zone, 0, 4,
 			   ZF_COMPACT_COMPLETE, migrate, 0, -1, 0, 0);
 	}
-	ofix_event(f, ZF_EV_COMPACT_BEGIN, 0, zone_id, 0, 4, migrate, free, 1, task, ZF_GFP_KERNEL,
-		   0);
+	/* c = sync: compact_zone_order runs MIGRATE_ASYNC exactly at COMPACT_PRIO_ASYNC */
+	ofix_event(f, ZF_EV_COMPACT_BEGIN, 0, zone_id, 0, 4, migrate, free,
+		   prio != ZF_COMPACT_PRIO_ASYNC, task, ZF_GFP_KERNEL, 0);
 	ofix_event(f, ZF_EV_COMPACT_END, 0, zone_id, 0, 4, ZF_COMPACT_COMPLETE, migrate, 0, task,
 		   ZF_GFP_KERNEL, 0);
 	ofix_event(f, ZF_EV_COMPACT_TRY, 0, -1, ZF_NO_PAGE, 4, ZF_COMPACT_COMPLETE, prio, 0, task,
@@ -181,6 +195,182 @@ TEST(compaction_sync_full_scans_whole_zone)
 	/* a run that starts at the zone's first pfn but in a cached free pfn is caught too */
 	compact_try(&f, t, ZF_COMPACT_PRIO_SYNC_FULL, zid, start, cached_free, -1);
 	expect_eq(ofix_count(&f, "compaction"), 2);
+	ofix_fini(&f);
+	return true;
+}
+
+/* One migration of a synthetic try_to_compact_pages run of task at prio. */
+static void compact_try_migrate(struct ofix *f, int task, int64_t prio, int64_t sync, int zone_id,
+				int64_t migrate, int64_t free, uint64_t src, int request_mt)
+{
+	struct zf_event ev;
+	ofix_event(f, ZF_EV_COMPACT_TRY_BEGIN, 0, -1, ZF_NO_PAGE, 4, 0, prio, 0, task,
+		   ZF_GFP_KERNEL, 0);
+	ofix_event(f, ZF_EV_COMPACT_BEGIN, 0, zone_id, 0, 4, migrate, free, sync, task,
+		   ZF_GFP_KERNEL, 0);
+	memset(&ev, 0, sizeof(ev));
+	ev.type = ZF_EV_MIGRATE_PAGE;
+	ev.task = (int16_t)task;
+	ev.zone_id = (int16_t)zone_id;
+	ev.migratetype = (uint8_t)request_mt;
+	ev.pfn = src;
+	ev.a = free; /* the target: above the migrate scanner */
+	ev.b = sync ? 1 : 0;
+	ev.seq = 2000000 + f->seq++;
+	ev.func = "synthetic_site";
+	ev.file = "test_oracles";
+	ev.line = 4243;
+	zf_oracles_on_event(f->s, f->m, &ev);
+	ofix_event(f, ZF_EV_COMPACT_END, 0, zone_id, 0, 4, ZF_COMPACT_COMPLETE, migrate, 0, task,
+		   ZF_GFP_KERNEL, 0);
+	ofix_event(f, ZF_EV_COMPACT_TRY, 0, -1, ZF_NO_PAGE, 4, ZF_COMPACT_COMPLETE, prio, 0, task,
+		   ZF_GFP_KERNEL, 0);
+}
+
+/*
+ * M038 (compaction.c:1524, prio == ASYNC + 1): compact_zone_order runs
+ * MIGRATE_ASYNC exactly at COMPACT_PRIO_ASYNC (§1.6); M045 (compaction.c:841,
+ * mode == ASYNC - 1): async direct compaction migrates only out of blocks of
+ * the request's type, MOVABLE requests also out of CMA blocks (§6.3).
+ */
+TEST(compaction_async_mode_and_source_blocks)
+{
+	struct zf_config cfg;
+	struct ofix f;
+	zf_config_default(&cfg);
+	assert_true(ofix_init(&f, &cfg, ofix_only("compaction"), 0));
+	struct zf_zone_info zi;
+	int zid = normal_zone_id(0);
+	assert_eq(zf_inspect_zone(f.m, zid, &zi), 0);
+	int64_t pb = INT64_C(1) << cfg.pageblock_order;
+	int64_t mig = (int64_t)zi.start_pfn + 2 * pb;
+	int64_t fre = (((int64_t)(zi.start_pfn + zi.spanned_pages) - 1) & ~(pb - 1)) - 2 * pb;
+	uint64_t src = (uint64_t)mig + 1;
+	int block_mt = zf_inspect_pageblock_mt(f.m, src);
+	assert_eq(block_mt, ZF_MIGRATE_MOVABLE);
+	int t = f.task[1];
+
+	/* the model: async at ASYNC out of a block of the request's type, sync-light else */
+	compact_try_migrate(&f, t, ZF_COMPACT_PRIO_ASYNC, 0, zid, mig, fre, src,
+			    ZF_MIGRATE_MOVABLE);
+	compact_try_migrate(&f, t, ZF_COMPACT_PRIO_SYNC_LIGHT, 1, zid, mig, fre, src,
+			    ZF_MIGRATE_UNMOVABLE);
+	/* a migration outside any direct try (kcompactd, /proc) is not judged */
+	compact_try_migrate(&f, -1, -1, 1, zid, mig, fre, src, ZF_MIGRATE_UNMOVABLE);
+	if (ofix_count(&f, "compaction"))
+		ofix_dump(&f);
+	expect_eq(ofix_count(&f, "compaction"), 0);
+
+	/* M038: the ASYNC priority runs sync-light */
+	compact_try_migrate(&f, t, ZF_COMPACT_PRIO_ASYNC, 1, zid, mig, fre, src,
+			    ZF_MIGRATE_MOVABLE);
+	expect_eq(ofix_count(&f, "compaction"), 1);
+	expect_true(ofix_has(&f, "compaction", "runs sync (want MIGRATE_ASYNC)"));
+	/* and the reverse: SYNC_LIGHT running async */
+	compact_try_migrate(&f, t, ZF_COMPACT_PRIO_SYNC_LIGHT, 0, zid, mig, fre, src,
+			    ZF_MIGRATE_MOVABLE);
+	expect_eq(ofix_count(&f, "compaction"), 2);
+	/* M045: async migrates an UNMOVABLE request's source out of a MOVABLE block */
+	compact_try_migrate(&f, t, ZF_COMPACT_PRIO_ASYNC, 0, zid, mig, fre, src,
+			    ZF_MIGRATE_UNMOVABLE);
+	expect_eq(ofix_count(&f, "compaction"), 3);
+	expect_true(ofix_has(&f, "compaction", "out of a Movable pageblock"));
+	ofix_fini(&f);
+	return true;
+}
+
+/*
+ * M001 (pcp.c:225, cold refill cursor): rmqueue_bulk links the batch in
+ * physical order after a moving cursor, or before it when cold, and the
+ * request takes the head (hot) or the tail (cold): the first page the batch
+ * took either way (§4.3). The planted defect reports the refill's second page
+ * as its first (what a cold list linked in the wrong order hands out).
+ * 16384-page zones have pcp batches above 1 (zone_batchsize).
+ */
+TEST(placement_pcp_refill_first_page)
+{
+	for (int plant = 0; plant < 2; plant++) {
+		struct zf_config cfg;
+		struct ofix f;
+		struct plant_hook h = {.refill_other_page = plant != 0};
+		zf_config_default(&cfg);
+		memset(cfg.zone_pages, 0, sizeof(cfg.zone_pages));
+		cfg.zone_pages[0][ZF_ZONE_NORMAL] = 16384;
+		assert_true(ofix_init(&f, &cfg, ofix_only("placement"), 0));
+		plant_hook_install(&f, &h);
+		struct zf_alloc_result res;
+		for (int i = 0; i < 64; i++) {
+			zf_gfp_t gfp = (i & 1) ? ZF_GFP_KERNEL | ZF_GFP_COLD : ZF_GFP_KERNEL;
+			assert_eq(ofix_alloc(&f, f.task[i % 2], gfp, 0, &res), 0);
+			expect_eq(res.status, ZF_ALLOC_OK);
+		}
+		expect_true(h.batch_refills > 0);
+		if (!plant && ofix_count(&f, "placement"))
+			ofix_dump(&f);
+		expect_eq(ofix_count(&f, "placement") > 0, plant != 0);
+		expect_eq(ofix_has(&f, "placement", "not the batch's first page"), plant != 0);
+		ofix_fini(&f);
+	}
+	return true;
+}
+
+/*
+ * M024 (compaction.c:697, valid_pfn never recorded) and M050
+ * (compaction.c:450, inverted valid_pfn test): a pageblock the migrate
+ * scanner scanned to its end without isolating anything gets its skip bit
+ * (§6.3 update_pageblock_skip), except at SYNC_FULL (ignore_skip_hint).
+ */
+static void migrate_scan(struct ofix *f, int task, int64_t prio, int zid, int64_t mig, int64_t fre,
+			 uint64_t stop, int64_t scanned, int64_t isolated)
+{
+	ofix_event(f, ZF_EV_COMPACT_TRY_BEGIN, 0, -1, ZF_NO_PAGE, 4, 0, prio, 0, task,
+		   ZF_GFP_KERNEL, 0);
+	ofix_event(f, ZF_EV_COMPACT_BEGIN, 0, zid, 0, 4, mig, fre, prio != ZF_COMPACT_PRIO_ASYNC,
+		   task, ZF_GFP_KERNEL, 0);
+	ofix_event(f, ZF_EV_ISOLATE_MIGRATEPAGES, 0, zid, stop, 4, scanned, isolated, 0, task,
+		   ZF_GFP_KERNEL, 0);
+	ofix_event(f, ZF_EV_COMPACT_END, 0, zid, 0, 4, ZF_COMPACT_COMPLETE, mig, 0, task,
+		   ZF_GFP_KERNEL, 0);
+	ofix_event(f, ZF_EV_COMPACT_TRY, 0, -1, ZF_NO_PAGE, 4, ZF_COMPACT_COMPLETE, prio, 0, task,
+		   ZF_GFP_KERNEL, 0);
+}
+
+TEST(compaction_scanned_block_gets_skip_bit)
+{
+	struct zf_config cfg;
+	struct ofix f;
+	zf_config_default(&cfg);
+	assert_true(ofix_init(&f, &cfg, ofix_only("compaction"), 0));
+	struct zf_zone_info zi;
+	int zid = normal_zone_id(0);
+	assert_eq(zf_inspect_zone(f.m, zid, &zi), 0);
+	uint64_t pb = UINT64_C(1) << cfg.pageblock_order;
+	int64_t mig = (int64_t)(zi.start_pfn + 2 * pb);
+	int64_t fre = (int64_t)(zi.start_pfn + 8 * pb);
+	uint64_t block_end = zi.start_pfn + 3 * pb;
+	int t = f.task[1];
+	struct zf_page_info pi;
+	assert_eq(zf_inspect_page(f.m, block_end - 1, &pi), 0);
+	assert_true(!pi.pageblock_skip);
+
+	/* not judged: SYNC_FULL ignores skip hints, a page isolated, a scan that stopped early */
+	migrate_scan(&f, t, ZF_COMPACT_PRIO_SYNC_FULL, zid, (int64_t)zi.start_pfn,
+		     (int64_t)((zi.start_pfn + zi.spanned_pages - 1) & ~(pb - 1)), block_end,
+		     (int64_t)pb, 0);
+	migrate_scan(&f, t, ZF_COMPACT_PRIO_ASYNC, zid, mig, fre, block_end, (int64_t)pb, 3);
+	migrate_scan(&f, t, ZF_COMPACT_PRIO_ASYNC, zid, mig, fre, block_end - 7, 10, 0);
+	/* the model: the block's skip bit is set by the time the event is seen */
+	set_pageblock_skip(f.m, block_end - pb);
+	migrate_scan(&f, t, ZF_COMPACT_PRIO_SYNC_LIGHT, zid, mig, fre, block_end, (int64_t)pb, 0);
+	if (ofix_count(&f, "compaction"))
+		ofix_dump(&f);
+	expect_eq(ofix_count(&f, "compaction"), 0);
+
+	/* the mutants: the bit stays clear */
+	clear_pageblock_skip(f.m, block_end - pb);
+	migrate_scan(&f, t, ZF_COMPACT_PRIO_ASYNC, zid, mig, fre, block_end, (int64_t)pb, 0);
+	expect_eq(ofix_count(&f, "compaction"), 1);
+	expect_true(ofix_has(&f, "compaction", "left its skip bit clear"));
 	ofix_fini(&f);
 	return true;
 }
@@ -305,6 +495,9 @@ TEST(kswapd_awake_for_throttled_reclaimers)
 ZF_TEST_MAIN("oracles_mutants", ZF_CASE(compaction_fragmentation_index),
 
 	     ZF_CASE(compaction_sync_full_scans_whole_zone),
+	     ZF_CASE(compaction_async_mode_and_source_blocks),
+	     ZF_CASE(placement_pcp_refill_first_page),
+	     ZF_CASE(compaction_scanned_block_gets_skip_bit),
 	     ZF_CASE(premature_oom_progress_after_a_kill),
 	     ZF_CASE(premature_oom_progress_synthetic),
 	     ZF_CASE(kswapd_awake_for_throttled_reclaimers))
