@@ -487,8 +487,13 @@ static void set_worker_env(const struct campaign *c)
 				const cJSON *o = cJSON_IsObject(sig) ? sig : e;
 				const cJSON *orc = cJSON_GetObjectItemCaseSensitive(o, "oracle");
 				const cJSON *fn = cJSON_GetObjectItemCaseSensitive(o, "function");
+				const cJSON *fi =
+				    cJSON_GetObjectItemCaseSensitive(e, "fuzz_ignore");
 				char one[160];
-				if (cJSON_IsString(sig)) {
+				if (cJSON_IsString(fi)) {
+					/* ORACLE@function~message text, verbatim */
+					snprintf(one, sizeof(one), "%s", fi->valuestring);
+				} else if (cJSON_IsString(sig)) {
 					/* "ORACLE|function|gfp|order" */
 					char tmp[160];
 					snprintf(tmp, sizeof(tmp), "%s", sig->valuestring);

@@ -49,7 +49,7 @@ struct harness_state {
 	bool diff; /* ZF_FUZZ_DIFF: report only findings the planted bugs cause */
 	int walk;  /* ZF_FUZZ_WALK: N >= 0 walks every N ops; WALK_CONFIRM or WALK_INPUT */
 	struct zf_fuzz_cov *cov; /* slow-path label/goto counting, NULL: off */
-	/* ZF_FUZZ_IGNORE: known findings ("ORACLE_ID" or "ORACLE_ID@function") */
+	/* ZF_FUZZ_IGNORE: known findings ("ORACLE_ID", "ORACLE_ID@function[~message text]") */
 	unsigned int nr_ignore;
 	char ignore[16][96];
 	/*
@@ -253,16 +253,33 @@ static void obs_begin(void *priv, const struct zf_machine *m, uint64_t idx)
  * A known finding (ZF_FUZZ_IGNORE) does not stop the run: the engines keep
  * exploring past it, and only a finding that is not on the list aborts.
  */
+/*
+ * One ZF_FUZZ_IGNORE entry: ORACLE_ID, ORACLE_ID@function, or
+ * ORACLE_ID@function~text (the finding's message must also contain text: a
+ * known finding that shares its oracle and function with findings that are
+ * not known, tests/known's "fuzz_ignore").
+ */
+static bool finding_matches(const struct zf_finding *f, const char *entry)
+{
+	const char *at = strchr(entry, '@');
+	const char *tilde = at ? strchr(at + 1, '~') : NULL;
+	size_t n = at ? (size_t)(at - entry) : strlen(entry);
+
+	if (strncmp(f->oracle_id, entry, n) || f->oracle_id[n])
+		return false;
+	if (!at)
+		return true;
+	size_t fl = tilde ? (size_t)(tilde - (at + 1)) : strlen(at + 1);
+	if (!f->func || strncmp(f->func, at + 1, fl) || f->func[fl])
+		return false;
+	return !tilde || strstr(f->message, tilde + 1) != NULL;
+}
+
 static bool finding_ignored(const struct zf_finding *f)
 {
-	for (unsigned int i = 0; i < hs.nr_ignore; i++) {
-		const char *at = strchr(hs.ignore[i], '@');
-		size_t n = at ? (size_t)(at - hs.ignore[i]) : strlen(hs.ignore[i]);
-		if (strncmp(f->oracle_id, hs.ignore[i], n) || f->oracle_id[n])
-			continue;
-		if (!at || (f->func && !strcmp(f->func, at + 1)))
+	for (unsigned int i = 0; i < hs.nr_ignore; i++)
+		if (finding_matches(f, hs.ignore[i]))
 			return true;
-	}
 	return false;
 }
 

@@ -19,7 +19,7 @@
  * then the decoded scenario tail and the zone state, and calls abort().
  * Environment (read once): ZF_BUGS=B11,B12 (planted bugs; never chosen by
  * the input), ZF_ORACLES=all|none|a,b, ZF_FUZZ_NO_ABORT=1 (report, don't abort),
- * ZF_FUZZ_IGNORE=ORACLE_ID[@function],... (known findings: neither stop the
+ * ZF_FUZZ_IGNORE=ORACLE_ID[@function[~text]],... (known findings: neither stop the
  * run nor abort; campaigns and benchmarks use it to look past them),
  * ZF_FUZZ_WALK=N (oracle full walks every N operations instead of the
  * input's interval; 0: only at the end; "input": at the input's interval on
