@@ -142,6 +142,15 @@ TEST(compaction_fragmentation_index)
 	return true;
 }
 
+/* The end of a synthetic direct compaction run: its zone's COMPACT_END, then COMPACT_TRY. */
+static void direct_run_end(struct ofix *f, int task, int64_t prio, int zone_id, int64_t migrate)
+{
+	ofix_event(f, ZF_EV_COMPACT_END, 0, zone_id, 0, 4, ZF_COMPACT_COMPLETE, migrate, 0, task,
+		   ZF_GFP_KERNEL, 0);
+	ofix_event(f, ZF_EV_COMPACT_TRY, 0, -1, ZF_NO_PAGE, 4, ZF_COMPACT_COMPLETE, prio, 0, task,
+		   ZF_GFP_KERNEL, 0);
+}
+
 /* A synthetic try_to_compact_pages call of task with one zone run. */
 static void compact_try(struct ofix *f, int task, int64_t prio, int zone_id, int64_t migrate,
 			int64_t free, int kcompactd_nested_zone)
@@ -158,10 +167,7 @@ static void compact_try(struct ofix *f, int task, int64_t prio, int zone_id, int
 	/* c = sync: compact_zone_order runs MIGRATE_ASYNC exactly at COMPACT_PRIO_ASYNC */
 	ofix_event(f, ZF_EV_COMPACT_BEGIN, 0, zone_id, 0, 4, migrate, free,
 		   prio != ZF_COMPACT_PRIO_ASYNC, task, ZF_GFP_KERNEL, 0);
-	ofix_event(f, ZF_EV_COMPACT_END, 0, zone_id, 0, 4, ZF_COMPACT_COMPLETE, migrate, 0, task,
-		   ZF_GFP_KERNEL, 0);
-	ofix_event(f, ZF_EV_COMPACT_TRY, 0, -1, ZF_NO_PAGE, 4, ZF_COMPACT_COMPLETE, prio, 0, task,
-		   ZF_GFP_KERNEL, 0);
+	direct_run_end(f, task, prio, zone_id, migrate);
 }
 
 /* M038: MIN_COMPACT_PRIORITY (SYNC_FULL) sets whole_zone; other priorities use the cache. */
@@ -221,10 +227,7 @@ static void compact_try_migrate(struct ofix *f, int task, int64_t prio, int64_t 
 	ev.file = "test_oracles";
 	ev.line = 4243;
 	zf_oracles_on_event(f->s, f->m, &ev);
-	ofix_event(f, ZF_EV_COMPACT_END, 0, zone_id, 0, 4, ZF_COMPACT_COMPLETE, migrate, 0, task,
-		   ZF_GFP_KERNEL, 0);
-	ofix_event(f, ZF_EV_COMPACT_TRY, 0, -1, ZF_NO_PAGE, 4, ZF_COMPACT_COMPLETE, prio, 0, task,
-		   ZF_GFP_KERNEL, 0);
+	direct_run_end(f, task, prio, zone_id, migrate);
 }
 
 /*
@@ -329,10 +332,7 @@ static void migrate_scan(struct ofix *f, int task, int64_t prio, int zid, int64_
 		   task, ZF_GFP_KERNEL, 0);
 	ofix_event(f, ZF_EV_ISOLATE_MIGRATEPAGES, 0, zid, stop, 4, scanned, isolated, 0, task,
 		   ZF_GFP_KERNEL, 0);
-	ofix_event(f, ZF_EV_COMPACT_END, 0, zid, 0, 4, ZF_COMPACT_COMPLETE, mig, 0, task,
-		   ZF_GFP_KERNEL, 0);
-	ofix_event(f, ZF_EV_COMPACT_TRY, 0, -1, ZF_NO_PAGE, 4, ZF_COMPACT_COMPLETE, prio, 0, task,
-		   ZF_GFP_KERNEL, 0);
+	direct_run_end(f, task, prio, zid, mig);
 }
 
 TEST(compaction_scanned_block_gets_skip_bit)
