@@ -129,6 +129,7 @@ static int zf_tr_build(const struct zf_scenario *src, const bool *keep_op, const
 	memcpy(out->name, src->name, sizeof(out->name));
 	out->description = src->description ? strdup(src->description) : NULL;
 	out->cfg = src->cfg;
+	out->fail_page_alloc = src->fail_page_alloc;
 	out->nr_tasks = src->nr_tasks;
 	memcpy(out->tasks, src->tasks, sizeof(out->tasks));
 	if (zf_tr_place(src, keep_op, keep_y, times, order, src->program, out, &out->program, 0)) {

@@ -378,6 +378,20 @@ char *zf_scenario_to_json(const struct zf_scenario *sc)
 	if (sc->description)
 		zf_sc_add_str(&e, root, "description", sc->description);
 	zf_sc_add(&e, root, "config", zf_sc_config_json(&e, &sc->cfg));
+	if (sc->fail_page_alloc.enabled) {
+		const struct zf_sc_fail_page_alloc *f = &sc->fail_page_alloc;
+		cJSON *o = zf_sc_add(&e, root, "fail_page_alloc", cJSON_CreateObject());
+		if (o) {
+			zf_sc_add_num(&e, o, "probability", f->probability);
+			zf_sc_add_num(&e, o, "interval", f->interval);
+			zf_sc_add_num(&e, o, "times", (double)f->times);
+			zf_sc_add_num(&e, o, "min_order", f->min_order);
+			zf_sc_add(&e, o, "ignore_gfp_highmem",
+				  cJSON_CreateBool(f->ignore_gfp_highmem));
+			zf_sc_add(&e, o, "ignore_gfp_reclaim",
+				  cJSON_CreateBool(f->ignore_gfp_reclaim));
+		}
+	}
 	tasks = zf_sc_add(&e, root, "tasks", cJSON_CreateArray());
 	for (unsigned int t = 0; tasks && t < sc->nr_tasks && t < ZF_MAX_TASKS; t++) {
 		const struct zf_sc_task *tk = &sc->tasks[t];

@@ -43,8 +43,13 @@ zf_sc_perr(struct zf_sc_parser *p, const char *path, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (p->err && p->errlen)
+	if (p->err && p->errlen) {
 		snprintf(p->err, p->errlen, "%s%s%s", path, path[0] ? ": " : "", msg);
+		/* keys and names are echoed from the input: keep the error one line */
+		for (char *c = p->err; *c; c++)
+			if ((unsigned char)*c < 0x20 || *c == 0x7f)
+				*c = '?';
+	}
 	return -1;
 }
 
@@ -328,6 +333,50 @@ static int zf_sc_parse_nodes(struct zf_sc_parser *p, const cJSON *nodes, const c
 		}
 		nid++;
 	}
+	return 0;
+}
+
+/* "fail_page_alloc": {"probability", "interval", "times", "min_order", "ignore_gfp_*"} */
+static int zf_sc_parse_fail_page_alloc(struct zf_sc_parser *p, const cJSON *c)
+{
+	static const char *const keys[] = {
+	    "probability",        "interval",           "times", "min_order",
+	    "ignore_gfp_highmem", "ignore_gfp_reclaim", NULL};
+	struct zf_sc_fail_page_alloc *f = &p->sc->fail_page_alloc;
+	const char *path = "fail_page_alloc";
+	int64_t v = 0;
+	bool present;
+
+	if (!cJSON_IsObject(c))
+		return zf_sc_perr(p, path, "expected an object");
+	if (zf_sc_check_keys(p, c, path, keys))
+		return -1;
+	*f = (struct zf_sc_fail_page_alloc){.enabled = true,
+					    .probability = 100,
+					    .interval = 1,
+					    .times = -1,
+					    .min_order = 1,
+					    .ignore_gfp_highmem = true,
+					    .ignore_gfp_reclaim = true};
+	if (zf_sc_opt_int(p, c, path, "probability", 0, 100, &v, &present))
+		return -1;
+	if (present)
+		f->probability = (unsigned int)v;
+	if (zf_sc_opt_int(p, c, path, "interval", 1, INT64_C(1) << 32, &v, &present))
+		return -1;
+	if (present)
+		f->interval = (unsigned int)v;
+	if (zf_sc_opt_int(p, c, path, "times", -1, INT64_C(1) << 32, &v, &present))
+		return -1;
+	if (present)
+		f->times = v;
+	if (zf_sc_opt_int(p, c, path, "min_order", 0, ZF_MAX_ORDER_MAX, &v, &present))
+		return -1;
+	if (present)
+		f->min_order = (unsigned int)v;
+	if (zf_sc_opt_bool(p, c, path, "ignore_gfp_highmem", &f->ignore_gfp_highmem) ||
+	    zf_sc_opt_bool(p, c, path, "ignore_gfp_reclaim", &f->ignore_gfp_reclaim))
+		return -1;
 	return 0;
 }
 
@@ -1161,9 +1210,9 @@ int zf_scenario_parse_json(const char *text, size_t len, struct zf_scenario *sc,
 		zf_sc_perr(&p, "", "a scenario is a JSON object");
 		goto out;
 	}
-	if (zf_sc_check_keys(
-		&p, root, "",
-		(const char *const[]){"name", "description", "config", "tasks", "ops", NULL}))
+	if (zf_sc_check_keys(&p, root, "",
+			     (const char *const[]){"name", "description", "config",
+						   "fail_page_alloc", "tasks", "ops", NULL}))
 		goto out;
 	it = cJSON_GetObjectItemCaseSensitive(root, "name");
 	if (it) {
@@ -1189,6 +1238,9 @@ int zf_scenario_parse_json(const char *text, size_t len, struct zf_scenario *sc,
 	/* config first: tasks and ops are checked against its nodes and cpus. */
 	it = cJSON_GetObjectItemCaseSensitive(root, "config");
 	if (it && zf_sc_parse_config(&p, it))
+		goto out;
+	it = cJSON_GetObjectItemCaseSensitive(root, "fail_page_alloc");
+	if (it && zf_sc_parse_fail_page_alloc(&p, it))
 		goto out;
 	it = cJSON_GetObjectItemCaseSensitive(root, "tasks");
 	if (it) {

@@ -55,6 +55,10 @@ struct zf_sc_exec {
 	uint64_t op; /* current top-level operation */
 	uint64_t nr_exec, max_exec;
 	bool stop;
+	/* fail_page_alloc: the fault attribute's state (lib/fault-inject.c) */
+	int64_t fail_times;   /* failures left, -1 unlimited */
+	uint64_t fail_count;  /* eligible calls, for the interval */
+	uint64_t fail_random; /* splitmix64 state, from the scenario's seed */
 };
 
 /* ------------------------------------------------------------------ */
@@ -536,6 +540,41 @@ static void zf_sc_hook_event(void *priv, const struct zf_machine *m, const struc
 	x->obs->on_event(x->obs->priv, m, ev);
 }
 
+/*
+ * should_fail_alloc_page() hook (CONFIG_FAIL_PAGE_ALLOC): the kernel's
+ * filters of 4.12 mm/page_alloc.c should_fail_alloc_page() (min_order,
+ * ignore_gfp_highmem, ignore_gfp_reclaim; __GFP_NOFAIL is the model's own
+ * test), then lib/fault-inject.c should_fail() without its task filter,
+ * space and stack-trace filters: no failure left, the interval, the
+ * probability (the scenario seed's PRNG standing in for prandom_u32()), and a
+ * failure taken off "times".
+ */
+static bool zf_sc_hook_fail(void *priv, zf_gfp_t gfp, unsigned int order)
+{
+	struct zf_sc_exec *x = priv;
+	const struct zf_sc_fail_page_alloc *f = &x->sc->fail_page_alloc;
+
+	if (order < f->min_order)
+		return false;
+	if (f->ignore_gfp_highmem && (gfp & ZF_GFP_HIGHMEM))
+		return false;
+	if (f->ignore_gfp_reclaim && (gfp & ZF_GFP_DIRECT_RECLAIM))
+		return false;
+	if (x->fail_times == 0)
+		return false;
+	if (f->interval > 1 && ++x->fail_count % f->interval)
+		return false;
+	uint64_t z = (x->fail_random += 0x9e3779b97f4a7c15ull);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	z ^= z >> 31;
+	if (f->probability <= (uint32_t)z % 100)
+		return false;
+	if (x->fail_times > 0)
+		x->fail_times--;
+	return true;
+}
+
 /* on_yield: run the actions the innermost scenario allocation scripted for
  * the nth time it reaches this point. Yields of allocations made by other
  * means (lru_fill, a nested allocation of a yield action) do not count. */
@@ -651,7 +690,10 @@ int zf_scenario_run(const struct zf_scenario *sc, const struct zf_scenario_optio
 	    .priv = x,
 	    .on_event = obs && obs->on_event ? zf_sc_hook_event : NULL,
 	    .on_yield = zf_sc_hook_yield,
+	    .should_fail_alloc_page = sc->fail_page_alloc.enabled ? zf_sc_hook_fail : NULL,
 	};
+	x->fail_times = sc->fail_page_alloc.times;
+	x->fail_random = sc->cfg.seed ^ 0x6661696c5f706167ull; /* "fail_pag" */
 	zf_machine_set_hooks(x->m, &hooks);
 	if (obs && obs->start)
 		obs->start(obs->priv, x->m);

@@ -1661,6 +1661,8 @@ long zf_encode(enum zf_target_kind kind, const struct zf_scenario *sc, unsigned 
 		ENC_FAIL(&e, "target: %s inputs are JSON, not ops/v2", zf_target_name(kind));
 	if (cap < ZF_DEC_HEADER)
 		ENC_FAIL(&e, "output: buffer too small");
+	if (sc->fail_page_alloc.enabled)
+		ENC_FAIL(&e, "fail_page_alloc: fault injection is not in the ops/v2 format");
 
 	/* the header whose configuration and tasks are the scenario's */
 	for (unsigned int g = 0; g < NR_GEOMETRIES && !found; g++) {

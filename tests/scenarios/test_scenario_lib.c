@@ -80,6 +80,12 @@ TEST(errors_name_the_field)
 			     "config.nodes[0].zones: unknown key \"Highmem\""));
 	expect_true(parse_fails_with("{\"tasks\":[{\"name\":\"a\",\"cpu\":2}],\"ops\":[]}",
 				     "tasks[0].cpu: expected an integer 0..1"));
+	expect_true(parse_fails_with("{\"fail_page_alloc\":{\"probability\":101},\"ops\":[]}",
+				     "fail_page_alloc.probability: expected an integer 0..100"));
+	expect_true(parse_fails_with("{\"fail_page_alloc\":{\"space\":1},\"ops\":[]}",
+				     "fail_page_alloc: unknown key \"space\""));
+	expect_true(parse_fails_with("{\"fail_page_alloc\":true,\"ops\":[]}",
+				     "fail_page_alloc: expected an object"));
 	expect_true(parse_fails_with(
 	    "{\"ops\":[{\"op\":\"fly\"}]}",
 	    "ops[0].op: expected an operation name (alloc, free, lru_fill, lru_dirty, lru_activate, lru_release, set_task, kill, exit, isolate, unisolate, offline_zone, online_zone, poison, kswapd, kcompactd, compact, drain, advance, repeat)"));
@@ -92,6 +98,8 @@ static const char *const full_scenario =
     "\"reserved\":{\"DMA\":16},\"distance\":[10,20]},{\"zones\":{\"Normal\":4096,\"Movable\":1024},"
     "\"distance\":[20,10]}],\"cpus\":4,\"swap\":1000,\"min_free_kbytes\":512,\"bugs\":[\"B11\"],"
     "\"seed\":7,\"max_retries\":30,\"lowmem_reserve_ratio\":[256,256,32,32]},"
+    "\"fail_page_alloc\":{\"probability\":50,\"interval\":3,\"times\":7,\"min_order\":0,"
+    "\"ignore_gfp_highmem\":false},"
     "\"tasks\":[{\"name\":\"a\",\"cpu\":1,\"flags\":[\"PF_MEMALLOC_NOFS\",\"RT\"],\"oom_score_adj\":-5,"
     "\"mems\":[0,1],\"mempolicy\":[1]},{\"name\":\"b\"}],"
     "\"ops\":[{\"op\":\"alloc\",\"task\":\"a\",\"gfp\":\"GFP_KERNEL|__GFP_NORETRY\",\"order\":3,\"nid\":1,"
@@ -135,6 +143,13 @@ TEST(round_trip)
 	expect_eq(al->at_yield.count, 1);
 	expect_eq(a.yields[al->at_yield.first].nth, 2);
 	expect_eq(a.yields[al->at_yield.first].ops.count, 2);
+	expect_true(a.fail_page_alloc.enabled);
+	expect_eq(a.fail_page_alloc.probability, 50);
+	expect_eq(a.fail_page_alloc.interval, 3);
+	expect_eq(a.fail_page_alloc.times, 7);
+	expect_eq(a.fail_page_alloc.min_order, 0);
+	expect_true(!a.fail_page_alloc.ignore_gfp_highmem);
+	expect_true(a.fail_page_alloc.ignore_gfp_reclaim); /* the kernel's default */
 	assert_eq(zf_scenario_validate(&a, err, sizeof(err)), 0);
 
 	char *ja = zf_scenario_to_json(&a);
@@ -147,6 +162,13 @@ TEST(round_trip)
 	assert_true(jb != NULL);
 	expect_eq(strcmp(ja, jb), 0);
 	expect_eq(memcmp(&a.cfg, &b.cfg, sizeof(a.cfg)), 0);
+	expect_true(b.fail_page_alloc.enabled);
+	expect_eq(b.fail_page_alloc.probability, a.fail_page_alloc.probability);
+	expect_eq(b.fail_page_alloc.interval, a.fail_page_alloc.interval);
+	expect_eq(b.fail_page_alloc.times, a.fail_page_alloc.times);
+	expect_eq(b.fail_page_alloc.min_order, a.fail_page_alloc.min_order);
+	expect_eq(b.fail_page_alloc.ignore_gfp_highmem, a.fail_page_alloc.ignore_gfp_highmem);
+	expect_eq(b.fail_page_alloc.ignore_gfp_reclaim, a.fail_page_alloc.ignore_gfp_reclaim);
 	free(ja);
 	free(jb);
 	zf_scenario_free(&a);
@@ -388,7 +410,42 @@ TEST(decoder_built_scenario_validated)
 	return true;
 }
 
+/*
+ * fail_page_alloc with probability 50: the failures come from the scenario's
+ * seed (the same seed, the same failures), about half of the counted calls
+ * fail, and "times" caps them; ignore_gfp_reclaim (the default) exempts
+ * GFP_KERNEL, so only the GFP_NOWAIT requests are counted.
+ */
+static uint64_t fail_count(uint64_t seed, const char *times)
+{
+	char text[1024];
+	struct obs_log l = {0};
+	struct zf_scenario_result res;
+
+	snprintf(text, sizeof(text),
+		 "{\"config\":{\"seed\":%llu},\"fail_page_alloc\":{\"probability\":50,"
+		 "\"min_order\":0,\"times\":%s},\"ops\":[{\"op\":\"repeat\",\"times\":200,"
+		 "\"ops\":[{\"op\":\"alloc\",\"gfp\":\"GFP_NOWAIT\",\"quiet\":true},"
+		 "{\"op\":\"alloc\",\"gfp\":\"GFP_KERNEL\",\"quiet\":true}]}]}",
+		 (unsigned long long)seed, times);
+	if (run(text, &l, &res, 0))
+		return UINT64_MAX;
+	return res.nr_alloc_fail;
+}
+
+TEST(fail_page_alloc_probability)
+{
+	uint64_t a = fail_count(1, "-1"), b = fail_count(1, "-1"), c = fail_count(2, "-1");
+
+	expect_eq(a, b);
+	expect_true(a >= 60 && a <= 140);
+	expect_true(c >= 60 && c <= 140);
+	expect_eq(fail_count(1, "5"), 5);
+	expect_eq(fail_count(1, "0"), 0);
+	return true;
+}
+
 ZF_TEST_MAIN("scenario", ZF_CASE(errors_name_the_field), ZF_CASE(round_trip),
 	     ZF_CASE(malformed_input_never_crashes), ZF_CASE(handles_and_errors),
 	     ZF_CASE(observer_stop_and_exec_limit), ZF_CASE(yield_actions_nth),
-	     ZF_CASE(decoder_built_scenario_validated))
+	     ZF_CASE(decoder_built_scenario_validated), ZF_CASE(fail_page_alloc_probability))

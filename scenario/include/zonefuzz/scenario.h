@@ -224,10 +224,32 @@ struct zf_sc_task {
 	uint32_t mempolicy; /* MPOL_BIND node bitmask, 0: none */
 };
 
+/*
+ * Fault injection of page allocations (CONFIG_FAIL_PAGE_ALLOC, the
+ * /sys/kernel/debug/fail_page_alloc/ attributes of
+ * Documentation/fault-injection): the hook the runner installs as the model's
+ * should_fail_alloc_page() (which never fails a __GFP_NOFAIL request). Filters
+ * as the kernel's should_fail_alloc_page(), then lib/fault-inject.c
+ * should_fail(): failures left ("times", -1 unlimited), every interval-th
+ * eligible call, then probability percent from the scenario's seed.
+ * Defaults: the kernel's filters (min_order 1, ignore_gfp_highmem and
+ * ignore_gfp_reclaim true) with probability 100, interval 1, times -1.
+ */
+struct zf_sc_fail_page_alloc {
+	bool enabled;             /* the scenario has a "fail_page_alloc" object */
+	unsigned int probability; /* percent, 0..100 */
+	unsigned int interval;    /* >= 1 */
+	int64_t times;            /* -1: unlimited */
+	unsigned int min_order;
+	bool ignore_gfp_highmem;
+	bool ignore_gfp_reclaim;
+};
+
 struct zf_scenario {
 	char name[ZF_SC_TITLE_LEN];
 	char *description; /* owned, may be NULL */
 	struct zf_config cfg;
+	struct zf_sc_fail_page_alloc fail_page_alloc;
 	unsigned int nr_tasks;
 	struct zf_sc_task tasks[ZF_MAX_TASKS];
 	struct zf_sc_op *ops; /* pool of every operation, nested ones included */
