@@ -31,6 +31,9 @@
  *    attempt's only when there is a page; model contract "Allocating");
  *  - direct reclaim and direct compaction run with PF_MEMALLOC set
  *    (memalloc_noreclaim_save, §5.5, §5.6);
+ *  - fault injection (CONFIG_FAIL_PAGE_ALLOC, should_fail_alloc_page() in
+ *    prepare_alloc_pages()): never fails a __GFP_NOFAIL request, and a
+ *    request it fails returns NULL at once, without entering the slow path;
  *  - early async compaction (§5.4): between retry_cpuset: and the first
  *    retry: reached without a goto, direct compaction runs exactly when the
  *    request may reclaim, is costly or a non-movable high order, and may not
@@ -52,6 +55,7 @@ struct gfp_rec {
 	bool reclaim_progress; /* a DIRECT_RECLAIM_END with progress since the last retry check */
 	bool last_progress;    /* the latest direct reclaim of this round ended with progress */
 	bool got_pg;           /* the slow path reached got_pg: (gotpg_flags: the frame's there) */
+	bool fault_injected;   /* should_fail_alloc_page() failed it (FAULT_INJECT) */
 	uint32_t gotpg_flags;
 	unsigned int reclaims, compactions;
 	bool reported_oom;
@@ -245,6 +249,11 @@ static void gfp_on_event(struct zf_oracle_set *c, void *p, const struct zf_machi
 		 * the flags of the attempt that produced it. A NULL return reports
 		 * the slow path's own flags, the ones got_pg: was reached with.
 		 */
+		if (r && r->fault_injected && ev->pfn != ZF_NO_PAGE)
+			zf_oreport(
+			    c, m, ev, -1,
+			    "allocation failed by should_fail_alloc_page() returned pfn %llu",
+			    (unsigned long long)ev->pfn);
 		if (r && r->got_pg && ev->pfn == ZF_NO_PAGE && ev->a == ZF_ALLOC_FAIL &&
 		    ev->alloc_flags != r->gotpg_flags)
 			zf_oreport(c, m, ev, -1,
@@ -259,7 +268,22 @@ static void gfp_on_event(struct zf_oracle_set *c, void *p, const struct zf_machi
 	}
 	if (!r)
 		return;
+	if (r->fault_injected && ev->type != ZF_EV_FAULT_INJECT) {
+		/* prepare_alloc_pages() failed: __alloc_pages_nodemask returns NULL */
+		zf_oreport(c, m, ev, -1,
+			   "allocation failed by should_fail_alloc_page() went on (%s event)",
+			   zf_event_name(ev->type));
+		r->fault_injected = false; /* one finding per allocation */
+	}
 	switch (ev->type) {
+	case ZF_EV_FAULT_INJECT:
+		if (r->gfp & ZF_GFP_NOFAIL)
+			zf_oreport(c, m, ev, -1,
+				   "should_fail_alloc_page() failed a __GFP_NOFAIL request (gfp "
+				   "0x%x, order %u)",
+				   (unsigned)r->gfp, r->order);
+		r->fault_injected = true;
+		break;
 	case ZF_EV_SLOWPATH_GOTO:
 		/*
 		 * A goto before the first retry: leaves the early block (no zone:
@@ -396,7 +420,7 @@ const struct zf_oracle_ops zf_oracle_gfp = {
 			"skip and never returns NULL when it may block; reclaim progress "
 			"only from a reclaim that made some or a fatal signal; early async "
 			"compaction exactly for costly / non-movable high orders without "
-			"reserves",
+			"reserves; fault injection never fails NOFAIL and ends the request",
 	    .kernel_rule = "spec §5.4, §5.5, §5.6, §5.7, §5.9, §5.10; §11 items 11, 12, 13; 4.13 "
 			   "__GFP_RETRY_MAYFAIL (dcda9b04713c); planted bug B21 (4.10 NOFAIL "
 			   "OOM cleanup)",
@@ -405,7 +429,8 @@ const struct zf_oracle_ops zf_oracle_gfp = {
     .event_mask = ZF_EVBIT(ALLOC_BEGIN) | ZF_EVBIT(ALLOC_END) | ZF_EVBIT(SLOWPATH_LABEL) |
 		  ZF_EVBIT(SLOWPATH_GOTO) | ZF_EVBIT(DIRECT_RECLAIM_BEGIN) |
 		  ZF_EVBIT(DIRECT_RECLAIM_END) | ZF_EVBIT(COMPACT_TRY) | ZF_EVBIT(OOM_INVOKE) |
-		  ZF_EVBIT(OOM_KILL) | ZF_EVBIT(SHOULD_RECLAIM_RETRY) | ZF_EVBIT(COMPACT_TRY_BEGIN),
+		  ZF_EVBIT(OOM_KILL) | ZF_EVBIT(SHOULD_RECLAIM_RETRY) |
+		  ZF_EVBIT(COMPACT_TRY_BEGIN) | ZF_EVBIT(FAULT_INJECT),
     .state_size = sizeof(struct gfp_state),
     .reset = gfp_reset,
     .on_event = gfp_on_event,

@@ -16,6 +16,8 @@
  *  M035 ZF_INV_PREMATURE_OOM: an out_of_memory() that killed reports progress (§5.9);
  *  M034 ZF_INV_KSWAPD: a reclaimer throttled below half the MIN reserve finds
  *       kswapd woken by allow_direct_reclaim (§11.16).
+ *  M056 (round 3) ZF_INV_GFP: fault injection (should_fail_alloc_page) never
+ *       fails __GFP_NOFAIL, and the request it fails ends at once with NULL.
  */
 #include "test_oracles_fixture.h"
 
@@ -492,6 +494,79 @@ TEST(kswapd_awake_for_throttled_reclaimers)
 	return true;
 }
 
+/*
+ * The fault-injection test's hooks: events go to the oracles; with plant, a
+ * FAULT_INJECT is planted right after every ALLOC_BEGIN while the model is
+ * given no should_fail_alloc_page() hook (the request then goes on); without
+ * it, the hook fails every request it is asked about.
+ */
+struct fault_hook {
+	struct zf_oracle_set *s;
+	bool plant;
+	unsigned int asked;
+};
+
+static void fault_hook_fn(void *priv, const struct zf_machine *m, const struct zf_event *ev)
+{
+	struct fault_hook *h = priv;
+	zf_oracles_event_hook(h->s, m, ev);
+	if (h->plant && ev->type == ZF_EV_ALLOC_BEGIN) {
+		struct zf_event e = *ev;
+		e.type = ZF_EV_FAULT_INJECT;
+		e.pfn = ZF_NO_PAGE;
+		zf_oracles_event_hook(h->s, m, &e);
+	}
+}
+
+static bool fault_fail_fn(void *priv, zf_gfp_t gfp, unsigned int order)
+{
+	(void)gfp;
+	(void)order;
+	((struct fault_hook *)priv)->asked++;
+	return true;
+}
+
+/*
+ * M056 (round 3 ids): should_fail_alloc_page() treating a __GFP_NOFAIL request
+ * as any other. The model with a hook that fails everything: the NOFAIL
+ * request gets its page without asking the hook, the other request fails with
+ * no slow path, and ZF_INV_GFP is quiet. Planted: a FAULT_INJECT in front of
+ * requests that then go on to a page, or carry __GFP_NOFAIL: each reported.
+ */
+TEST(gfp_fault_injection)
+{
+	for (int plant = 0; plant < 2; plant++) {
+		struct zf_config cfg;
+		struct ofix f;
+		struct zf_alloc_result res;
+		struct fault_hook h = {.plant = plant != 0};
+		zf_config_default(&cfg);
+		assert_true(ofix_init(&f, &cfg, ofix_only("gfp"), 1));
+		h.s = f.s;
+		struct zf_hooks hk = {.priv = &h,
+				      .on_event = fault_hook_fn,
+				      .should_fail_alloc_page = plant ? NULL : fault_fail_fn};
+		zf_machine_set_hooks(f.m, &hk);
+
+		(void)ofix_alloc(&f, f.task[0], ZF_GFP_KERNEL, 0, &res);
+		expect_eq(res.status, plant ? ZF_ALLOC_OK : ZF_ALLOC_FAIL);
+		expect_eq(res.slowpath, false);
+		assert_eq(ofix_alloc(&f, f.task[0], ZF_GFP_KERNEL | ZF_GFP_NOFAIL, 1, &res), 0);
+		expect_eq(res.status, ZF_ALLOC_OK);
+		if (!plant) {
+			expect_eq(h.asked, 1); /* the NOFAIL request never reaches the hook */
+			expect_eq(ofix_count(&f, "gfp"), 0);
+		} else {
+			expect_true(ofix_has(&f, "gfp", "should_fail_alloc_page() returned pfn"));
+			expect_true(ofix_has(&f, "gfp", "failed a __GFP_NOFAIL request"));
+		}
+		if (ofix_count(&f, "gfp") != (plant ? 3u : 0u))
+			ofix_dump(&f);
+		ofix_fini(&f);
+	}
+	return true;
+}
+
 ZF_TEST_MAIN("oracles_mutants", ZF_CASE(compaction_fragmentation_index),
 
 	     ZF_CASE(compaction_sync_full_scans_whole_zone),
@@ -500,4 +575,4 @@ ZF_TEST_MAIN("oracles_mutants", ZF_CASE(compaction_fragmentation_index),
 	     ZF_CASE(compaction_scanned_block_gets_skip_bit),
 	     ZF_CASE(premature_oom_progress_after_a_kill),
 	     ZF_CASE(premature_oom_progress_synthetic),
-	     ZF_CASE(kswapd_awake_for_throttled_reclaimers))
+	     ZF_CASE(kswapd_awake_for_throttled_reclaimers), ZF_CASE(gfp_fault_injection))
