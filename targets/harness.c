@@ -486,6 +486,33 @@ static bool planted_bug_finding(struct zf_scenario *sc, unsigned int walk,
 	return caused;
 }
 
+/*
+ * Run one decoded or parsed scenario under the oracles (walks at the input's
+ * interval, see run_input) and report its first finding that is not a known
+ * one (report_and_abort).
+ */
+static void judge_input(struct zf_scenario *sc, unsigned int walk)
+{
+	sc->cfg.bugs |= hs.bugs;
+	if (hs.walk >= 0)
+		walk = (unsigned int)hs.walk;
+
+	struct zf_oracle_set *o = run_input(sc, walk);
+	if (!o)
+		return;
+	const struct zf_finding *f = first_new_finding(o);
+	if (hs.cov && !f && zf_oracles_nr_findings(o))
+		hs.cov->known_findings++;
+	if (f && hs.diff && hs.bugs && !planted_bug_finding(sc, walk, f))
+		f = NULL; /* the model without the planted bugs finds it too: a known finding */
+	if (f) {
+		if (hs.cov)
+			hs.cov->findings++;
+		report_and_abort(f, sc);
+	}
+	put_set(o);
+}
+
 int zf_fuzz_one(enum zf_target_kind kind, const uint8_t *data, size_t size)
 {
 	struct zf_scenario sc;
@@ -513,30 +540,43 @@ int zf_fuzz_one(enum zf_target_kind kind, const uint8_t *data, size_t size)
 
 	if (zf_decode(kind, data, size, &sc, &walk))
 		return 0;
-	sc.cfg.bugs |= hs.bugs;
-	if (hs.walk >= 0)
-		walk = (unsigned int)hs.walk;
 	if (hs.cov) {
 		hs.cov->inputs++;
 		count_gfp_classes(kind, &sc);
 	}
+	judge_input(&sc, walk);
+	zf_scenario_free(&sc);
+	return 0;
+}
 
-	struct zf_oracle_set *o = run_input(&sc, walk);
-	if (!o) {
-		zf_scenario_free(&sc);
+/*
+ * Walk interval of a scenario file: what its ctest runs use
+ * (tests/scenarios/CMakeLists.txt), their setup loops run thousands of
+ * operations and a walk is O(pages).
+ */
+#define JSON_WALK 64
+
+int zf_fuzz_one_json(const uint8_t *data, size_t size)
+{
+	struct zf_scenario sc;
+	char err[256];
+
+	if (!hs.init)
+		harness_init();
+	char *text = malloc(size + 1);
+	if (!text)
+		return 0;
+	memcpy(text, data, size);
+	text[size] = '\0';
+	int rc = zf_scenario_parse_json(text, size, &sc, err, sizeof(err));
+	free(text);
+	if (rc) {
+		fprintf(stderr, "zonefuzz: scenario: %s\n", err);
 		return 0;
 	}
-	const struct zf_finding *f = first_new_finding(o);
-	if (hs.cov && !f && zf_oracles_nr_findings(o))
-		hs.cov->known_findings++;
-	if (f && hs.diff && hs.bugs && !planted_bug_finding(&sc, walk, f))
-		f = NULL; /* the model without the planted bugs finds it too: a known finding */
-	if (f) {
-		if (hs.cov)
-			hs.cov->findings++;
-		report_and_abort(f, &sc);
-	}
-	put_set(o);
+	if (hs.cov)
+		hs.cov->inputs++;
+	judge_input(&sc, JSON_WALK);
 	zf_scenario_free(&sc);
 	return 0;
 }

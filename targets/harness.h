@@ -31,6 +31,17 @@
 int zf_fuzz_one(enum zf_target_kind kind, const uint8_t *data, size_t size);
 
 /*
+ * The same for a scenario file (JSON, zonefuzz run's format) instead of a
+ * decoder input: parsed, run under the oracles with full walks every 64
+ * operations (ZF_FUZZ_WALK as above) and judged and reported alike. Not a fuzz
+ * target (the scenario target fuzzes the parser): zf-replay-json runs the
+ * hand-written scenarios of tests/ and cli/ the way the replay binaries run
+ * a corpus, so scripts/mutation_test.py can use them as inputs. A file that
+ * does not parse prints one line and counts as a clean run.
+ */
+int zf_fuzz_one_json(const uint8_t *data, size_t size);
+
+/*
  * Slow-path coverage counted from the model's events, not from line
  * coverage: how often every label and goto of __alloc_pages_slowpath (and
  * every gfp class of the decoder's tables) was reached. `zonefuzz coverage`
