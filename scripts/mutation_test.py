@@ -61,6 +61,11 @@ HOT_FILES = [
     "page_isolation.c", "compaction.c", "vmscan.c", "kswapd.c", "oom_kill.c",
 ]
 TARGETS = ["buddy", "slowpath", "gfp", "interleave"]
+# zf-replay-json: the hand-written scenario files (SCENARIO_DIRS, tests/known's
+# embedded scenarios) under the same harness, oracles and ignore list.
+JSON_TARGET = "json"
+REPLAYS = TARGETS + [JSON_TARGET]
+SCENARIO_DIRS = ["tests/scenarios", "cli/scenarios", "tests/planted"]
 OPERATORS = ["ROR", "AOR", "CRP", "LCR", "SDL", "NEG", "RBR"]
 OPERATOR_DOC = {
     "ROR": "relational operator flip (< <=, > >=, == !=)",
@@ -578,7 +583,7 @@ def configure(src, bdir, args, coverage=False):
 
 def build(bdir, jobs, timeout=600):
     cmd = ["cmake", "--build", bdir, "-j", str(jobs), "--target"] + \
-          ["zf-replay-" + t for t in TARGETS]
+          ["zf-replay-" + t for t in REPLAYS]
     try:
         p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -680,7 +685,39 @@ def collect_inputs(args, src, root):
             corpus = sorted(random.Random(args.input_seed).sample(corpus, args.max_corpus))
         for p in corpus + rnd:
             inputs.append((t, p))
+    if args.scenario_inputs:
+        inputs += scenario_inputs(src, root)
     return inputs
+
+
+def scenario_inputs(src, root):
+    """The scenario files of SCENARIO_DIRS, and the scenario of every
+    tests/known entry (written out to the scratch dir): written for one rule
+    each, they reach what the decoder's byte format cannot express (configured
+    min_free_kbytes, kernel threads, oom_kill_allocating_task, at_yield
+    programs). Planted-bug scenarios run without their bug."""
+    out = []
+    for d in SCENARIO_DIRS:
+        full = os.path.join(src, d)
+        if os.path.isdir(full):
+            out += [(JSON_TARGET, os.path.join(full, x)) for x in sorted(os.listdir(full))
+                    if x.endswith(".json")]
+    known = os.path.join(src, "tests", "known")
+    if os.path.isdir(known):
+        dst = os.path.join(root, "inputs", JSON_TARGET)
+        os.makedirs(dst, exist_ok=True)
+        for x in sorted(os.listdir(known)):
+            if not x.endswith(".json"):
+                continue
+            with open(os.path.join(known, x), encoding="utf-8") as fh:
+                sc = json.load(fh).get("scenario")
+            if not isinstance(sc, dict):
+                continue
+            p = os.path.join(dst, "known-" + x)
+            with open(p, "w", encoding="utf-8") as fh:
+                json.dump(sc, fh)
+            out.append((JSON_TARGET, p))
+    return out
 
 
 def input_name(inp, src, root):
@@ -1215,7 +1252,7 @@ def main_run(args):
         "files": {f: sha(os.path.join(snap, "allocator", f))[:12] for f in args.files},
         "sites": per_op, "nr_inputs": len(inputs),
         "inputs_desc": ", ".join("%s %d" % (t, sum(1 for i in inputs if i[0] == t))
-                                 for t in TARGETS),
+                                 for t in REPLAYS),
         "excluded_inputs": len(excluded),
         "excluded": [(input_name(i, snap, root), why) for i, why in excluded],
         "baseline_findings": nfind,
@@ -1388,6 +1425,9 @@ def main():
     ap.add_argument("--inputs", choices=["both", "auto", "corpus", "random"], default="both",
                     help="both (default): corpus/<target>/{seeds,scenarios} plus generated "
                          "inputs; auto: the corpus where not empty, else generated inputs")
+    ap.add_argument("--no-scenario-inputs", dest="scenario_inputs", action="store_false",
+                    help="leave out the scenario files (%s, tests/known) that "
+                         "zf-replay-json runs" % ", ".join(SCENARIO_DIRS))
     ap.add_argument("--random-inputs", type=int, default=300,
                     help="generated inputs per target (300), 64-1024 bytes each")
     ap.add_argument("--input-seed", type=int, default=1)
