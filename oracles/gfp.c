@@ -34,6 +34,8 @@
  *  - fault injection (CONFIG_FAIL_PAGE_ALLOC, should_fail_alloc_page() in
  *    prepare_alloc_pages()): never fails a __GFP_NOFAIL request, and a
  *    request it fails returns NULL at once, without entering the slow path;
+ *    and the other way, a request below MAX_ORDER that fault injection did
+ *    not fail returns NULL only from the slow path;
  *  - early async compaction (§5.4): between retry_cpuset: and the first
  *    retry: reached without a goto, direct compaction runs exactly when the
  *    request may reclaim, is costly or a non-movable high order, and may not
@@ -56,6 +58,7 @@ struct gfp_rec {
 	bool last_progress;    /* the latest direct reclaim of this round ended with progress */
 	bool got_pg;           /* the slow path reached got_pg: (gotpg_flags: the frame's there) */
 	bool fault_injected;   /* should_fail_alloc_page() failed it (FAULT_INJECT) */
+	bool slowpath;         /* a slow-path label was reached */
 	uint32_t gotpg_flags;
 	unsigned int reclaims, compactions;
 	bool reported_oom;
@@ -249,6 +252,19 @@ static void gfp_on_event(struct zf_oracle_set *c, void *p, const struct zf_machi
 		 * the flags of the attempt that produced it. A NULL return reports
 		 * the slow path's own flags, the ones got_pg: was reached with.
 		 */
+		/*
+		 * __alloc_pages_nodemask() returns NULL only from the slow path,
+		 * for an order at or above MAX_ORDER, or when
+		 * prepare_alloc_pages() fails (fault injection): a failed fast
+		 * path, a missing zone (no_zone:) included, always goes on to
+		 * __alloc_pages_slowpath().
+		 */
+		if (r && ev->pfn == ZF_NO_PAGE && ev->a == ZF_ALLOC_FAIL && !r->slowpath &&
+		    !r->fault_injected && r->order < g.max_order)
+			zf_oreport(c, m, ev, -1,
+				   "order-%u allocation returned NULL without entering the slow "
+				   "path (no fault injection)",
+				   r->order);
 		if (r && r->fault_injected && ev->pfn != ZF_NO_PAGE)
 			zf_oreport(
 			    c, m, ev, -1,
@@ -294,6 +310,7 @@ static void gfp_on_event(struct zf_oracle_set *c, void *p, const struct zf_machi
 		r->early_phase = false;
 		break;
 	case ZF_EV_SLOWPATH_LABEL:
+		r->slowpath = true;
 		if (ev->label == ZF_LABEL_GOT_PG) {
 			r->got_pg = true;
 			r->gotpg_flags = ev->alloc_flags;

@@ -26,7 +26,8 @@
  *    pages (zones <= NORMAL with reclaimable pages) are at most half the sum
  *    of their MIN watermarks (and kswapd_failures < 16), its kswapd is awake:
  *    allow_direct_reclaim wakes it before the reclaimer sleeps. Checked at
- *    each SCHEDULE (a throttled reclaimer's sleep), before kswapd runs.
+ *    each SCHEDULE (a throttled reclaimer's sleep), before kswapd runs. The
+ *    sleeper is never a kernel thread (PF_KTHREAD is not throttled, §7.2).
  *
  * Cost: O(1) per event, O(zones of a node) per wakeup, O(zones) per SCHEDULE
  * while some node has throttled reclaimers.
@@ -84,6 +85,14 @@ static void check_throttled(struct zf_oracle_set *c, struct kswapd_state *st,
 			st->throttle_reported[nid] = false;
 			continue;
 		}
+		/* the sleeper is the throttled task: never a kernel thread (§7.2) */
+		struct zf_task_info ti;
+		if (ev->task >= 0 && zf_inspect_task(m, ev->task, &ti) == 0 &&
+		    (ti.flags & ZF_PF_KTHREAD))
+			zf_oreport(c, m, ev, -1,
+				   "node %d: kernel thread (task %d) throttled in direct reclaim: "
+				   "throttle_direct_reclaim never throttles PF_KTHREAD",
+				   nid, ev->task);
 		if (st->throttle_reported[nid] || !ni.kswapd_sleeping ||
 		    oracle_allow_direct_reclaim(m, &ni, &free, &reserve))
 			continue;

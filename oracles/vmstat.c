@@ -41,8 +41,15 @@
  *   extfrag_events        EXTFRAG
  *   fault_injected        FAULT_INJECT
  *
- * Not checked (no tracepoint carries them): pgfree, pswpout,
- * writeback_completed.
+ *   pswpout               >= the growth of the tasks' swap entries since the
+ *                         reset (a swap entry is only made by a swap-out; an
+ *                         exit or release drops some: a lower bound)
+ *
+ * and, per shrink_node() round, the SHRINK_NODE's scanned count (sc->nr_scanned
+ * over the round) is the sum of the round's LRU_SHRINK_INACTIVE nr_scanned of
+ * the same reclaimer (kswapd, or the task in direct reclaim).
+ *
+ * Not checked (no tracepoint carries them): pgfree, writeback_completed.
  *
  * Cost: O(1) per event; O(counters) per walk.
  */
@@ -70,6 +77,9 @@ struct vmstat_state {
 	bool reported[ZF_NR_VMSTAT];    /* one finding per counter and run */
 	bool lower_bound[ZF_NR_VMSTAT]; /* counter >= shadow only */
 	bool checked[ZF_NR_VMSTAT];
+	uint64_t swapents_base[ZF_MAX_TASKS]; /* each task's swap entries at reset */
+	int64_t round_scanned[2];             /* LRU_SHRINK_INACTIVE a this round: direct, kswapd */
+	bool round_reported;
 };
 
 static const enum zf_vmstat_item vmstat_checked[] = {
@@ -103,6 +113,13 @@ static void vmstat_reset(struct zf_oracle_set *c, void *p, const struct zf_machi
 	for (size_t k = 0; k < sizeof(vmstat_checked) / sizeof(vmstat_checked[0]); k++)
 		s->checked[vmstat_checked[k]] = true;
 	s->lower_bound[ZF_VM_pgactivate] = true;
+	s->lower_bound[ZF_VM_pswpout] = true;
+	s->checked[ZF_VM_pswpout] = true;
+	for (int t = 0; t < ZF_MAX_TASKS; t++) {
+		struct zf_task_info ti;
+		if (zf_inspect_task(m, t, &ti) == 0)
+			s->swapents_base[t] = ti.swapents;
+	}
 }
 
 static void shadow_add(struct vmstat_state *s, enum zf_vmstat_item i, int64_t n)
@@ -228,7 +245,21 @@ static void vmstat_on_event(struct zf_oracle_set *c, void *p, const struct zf_ma
 		if (ev->b >= 0 && ev->b < ZF_MAX_NR_ZONES)
 			shadow_add(s, (enum zf_vmstat_item)(ZF_VM_allocstall_dma + ev->b), 1);
 		break;
+	case ZF_EV_SHRINK_NODE: {
+		/* kswapd reclaims as no task; a direct reclaimer is the current task */
+		int k = ev->task < 0;
+		if (!s->round_reported && ev->a != s->round_scanned[k]) {
+			s->round_reported = true;
+			zf_oreport(c, m, ev, -1,
+				   "shrink_node round reports %lld pages scanned, its "
+				   "shrink_inactive_list calls scanned %lld",
+				   (long long)ev->a, (long long)s->round_scanned[k]);
+		}
+		s->round_scanned[k] = 0;
+		break;
+	}
 	case ZF_EV_LRU_SHRINK_INACTIVE:
+		s->round_scanned[ev->label ? 1 : 0] += ev->a;
 		shadow_add(s, ev->label ? ZF_VM_pgscan_kswapd : ZF_VM_pgscan_direct, ev->a);
 		shadow_add(s, ev->label ? ZF_VM_pgsteal_kswapd : ZF_VM_pgsteal_direct, ev->b);
 		shadow_add(s, ZF_VM_pgactivate, ev->c);
@@ -349,6 +380,13 @@ static void vmstat_walk(struct zf_oracle_set *c, void *p, const struct zf_machin
 	size_t len = 0;
 	unsigned int nbad = 0;
 	msg[0] = '\0';
+	/* swap entries are made by swap-outs only: their growth is a lower bound of pswpout */
+	s->shadow[ZF_VM_pswpout] = 0;
+	for (int t = 0; t < ZF_MAX_TASKS; t++) {
+		struct zf_task_info ti;
+		if (zf_inspect_task(m, t, &ti) == 0 && ti.swapents > s->swapents_base[t])
+			s->shadow[ZF_VM_pswpout] += (int64_t)(ti.swapents - s->swapents_base[t]);
+	}
 	for (int i = 0; i < ZF_NR_VMSTAT; i++) {
 		if (!s->checked[i] || s->reported[i])
 			continue;
@@ -389,8 +427,8 @@ const struct zf_oracle_ops zf_oracle_vmstat = {
 			   "to its tracepoint, /proc/vmstat is compared with real machines",
 	    .cost = "event: O(1); walk: O(counters)",
 	},
-    .event_mask = ZF_EVBIT(ALLOC_BEGIN) | ZF_EVBIT(ALLOC_END) | ZF_EVBIT(DIRECT_RECLAIM_END) |
-		  ZF_EVBIT(SLOWPATH_RESULT) | ZF_EVBIT(WARN_ALLOC) |
+    .event_mask = ZF_EVBIT(ALLOC_BEGIN) | ZF_EVBIT(ALLOC_END) | ZF_EVBIT(SHRINK_NODE) |
+		  ZF_EVBIT(DIRECT_RECLAIM_END) | ZF_EVBIT(SLOWPATH_RESULT) | ZF_EVBIT(WARN_ALLOC) |
 		  ZF_EVBIT(DIRECT_RECLAIM_BEGIN) | ZF_EVBIT(LRU_SHRINK_INACTIVE) |
 		  ZF_EVBIT(LRU_SHRINK_ACTIVE) | ZF_EVBIT(WAKE_KSWAPD) | ZF_EVBIT(KSWAPD_BALANCE) |
 		  ZF_EVBIT(COMPACT_STALL) | ZF_EVBIT(COMPACT_SUCCESS) | ZF_EVBIT(COMPACT_FAIL) |

@@ -567,6 +567,45 @@ TEST(gfp_fault_injection)
 	return true;
 }
 
+/*
+ * M063 (seed 2 ids): the fault-injection hook's "do not fail" read as "fail"
+ * (no FAULT_INJECT event). Model: an exhausted machine's GFP_NOWAIT request
+ * fails from the slow path, quiet. Planted: a failed order-0 request with no
+ * slow-path label and no FAULT_INJECT in between is reported; one with a
+ * FAULT_INJECT is not (it is the fault-injection rule's), nor an order at or
+ * above MAX_ORDER (refused before anything else).
+ */
+TEST(gfp_null_only_from_slowpath)
+{
+	struct zf_config cfg;
+	struct ofix f;
+	struct zf_alloc_result res;
+	zf_config_default(&cfg);
+	assert_true(ofix_init(&f, &cfg, ofix_only("gfp"), 1));
+	(void)ofix_exhaust(&f, f.task[0]);
+	(void)ofix_alloc(&f, f.task[0], ZF_GFP_NOWAIT | ZF_GFP_NOWARN, 0, &res);
+	expect_eq(res.status, ZF_ALLOC_FAIL);
+	expect_true(res.slowpath);
+	expect_eq(ofix_count(&f, "gfp"), 0);
+
+	int t = f.task[1];
+	ofix_event(&f, ZF_EV_ALLOC_BEGIN, 0, -1, ZF_NO_PAGE, 11, 0, 0, 0, t, ZF_GFP_KERNEL, 1);
+	ofix_event(&f, ZF_EV_ALLOC_END, 0, -1, ZF_NO_PAGE, 11, ZF_ALLOC_FAIL, 0, 0, t,
+		   ZF_GFP_KERNEL, 1);
+	ofix_event(&f, ZF_EV_ALLOC_BEGIN, 0, -1, ZF_NO_PAGE, 0, 0, 0, 0, t, ZF_GFP_KERNEL, 1);
+	ofix_event(&f, ZF_EV_FAULT_INJECT, 0, -1, ZF_NO_PAGE, 0, 0, 0, 0, t, ZF_GFP_KERNEL, 1);
+	ofix_event(&f, ZF_EV_ALLOC_END, 0, -1, ZF_NO_PAGE, 0, ZF_ALLOC_FAIL, 0, 0, t, ZF_GFP_KERNEL,
+		   1);
+	expect_eq(ofix_count(&f, "gfp"), 0);
+	ofix_event(&f, ZF_EV_ALLOC_BEGIN, 0, -1, ZF_NO_PAGE, 0, 0, 0, 0, t, ZF_GFP_KERNEL, 1);
+	ofix_event(&f, ZF_EV_ALLOC_END, 0, -1, ZF_NO_PAGE, 0, ZF_ALLOC_FAIL, 0, 0, t, ZF_GFP_KERNEL,
+		   1);
+	expect_true(ofix_has(&f, "gfp", "without entering the slow path"));
+	expect_eq(ofix_count(&f, "gfp"), 1);
+	ofix_fini(&f);
+	return true;
+}
+
 ZF_TEST_MAIN("oracles_mutants", ZF_CASE(compaction_fragmentation_index),
 
 	     ZF_CASE(compaction_sync_full_scans_whole_zone),
@@ -575,4 +614,5 @@ ZF_TEST_MAIN("oracles_mutants", ZF_CASE(compaction_fragmentation_index),
 	     ZF_CASE(compaction_scanned_block_gets_skip_bit),
 	     ZF_CASE(premature_oom_progress_after_a_kill),
 	     ZF_CASE(premature_oom_progress_synthetic),
-	     ZF_CASE(kswapd_awake_for_throttled_reclaimers), ZF_CASE(gfp_fault_injection))
+	     ZF_CASE(kswapd_awake_for_throttled_reclaimers), ZF_CASE(gfp_fault_injection),
+	     ZF_CASE(gfp_null_only_from_slowpath))

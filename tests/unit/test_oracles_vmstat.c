@@ -26,6 +26,8 @@ enum plant_kind {
 	PLANT_PGALLOC,          /* PGALLOC_<zone> deleted */
 	PLANT_EXTRA_ACTIVATE,   /* an activation without tracepoint: allowed (lower bound) */
 	PLANT_RESULT_RECLAIMED, /* res->reclaimed += progress deleted (slowpath.c) */
+	PLANT_PSWPOUT,          /* count_vm_event(PSWPOUT) deleted (shrink_page_list) */
+	PLANT_ROUND_SCANNED,    /* sc->nr_scanned += nr_taken deleted (shrink_inactive_list) */
 	PLANT_NR,
 };
 
@@ -38,12 +40,15 @@ static const char *const plant_counter[PLANT_NR] = {
     [PLANT_PGSCAN] = "pgscan_",
     [PLANT_PGALLOC] = "pgalloc_",
     [PLANT_RESULT_RECLAIMED] = "pages reclaimed",
+    [PLANT_PSWPOUT] = "pswpout",
+    [PLANT_ROUND_SCANNED] = "shrink_node round",
 };
 
 struct vm_plant {
 	struct zf_oracle_set *s;
 	enum plant_kind kind;
-	uint64_t hits; /* events the plant acted on (or could have) */
+	uint64_t hits;    /* events the plant acted on (or could have) */
+	uint64_t pswpout; /* PLANT_PSWPOUT: the counter as last left */
 };
 
 static void take(const struct zf_machine *cm, enum zf_vmstat_item i, int64_t n)
@@ -108,6 +113,26 @@ static void vm_plant_fn(void *priv, const struct zf_machine *m, const struct zf_
 			take(m, ZF_VM_pgactivate, -2);
 		}
 		break;
+	case PLANT_PSWPOUT:
+		/* every swap-out since the last event taken back */
+		if (ev->type == ZF_EV_LRU_SHRINK_INACTIVE) {
+			uint64_t now = zf_inspect_vmstat(m, ZF_VM_pswpout);
+			if (now > h->pswpout) {
+				h->hits++;
+				take(m, ZF_VM_pswpout, (int64_t)(now - h->pswpout));
+			}
+			h->pswpout = zf_inspect_vmstat(m, ZF_VM_pswpout);
+		}
+		break;
+	case PLANT_ROUND_SCANNED:
+		if (ev->type == ZF_EV_SHRINK_NODE && ev->a > 0) {
+			struct zf_event e = *ev;
+			h->hits++;
+			e.a = 0; /* what a round that never added nr_taken reports */
+			zf_oracles_event_hook(h->s, m, &e);
+			return;
+		}
+		break;
 	case PLANT_RESULT_RECLAIMED:
 		if (ev->type == ZF_EV_SLOWPATH_RESULT && ev->a > 0) {
 			struct zf_event e = *ev;
@@ -150,6 +175,21 @@ static void vm_workload(struct ofix *f, uint64_t seed)
 	ofix_walk(f);
 }
 
+/* Anonymous memory only, then kernel allocations until reclaim has to swap. */
+static void anon_pressure(struct ofix *f)
+{
+	struct zf_alloc_result res;
+	for (int t = 0; t < OFIX_TASKS; t++)
+		zf_lru_release(f->m, f->task[t], ZF_LRU_FILE, UINT64_MAX);
+	for (int t = 0; t < OFIX_TASKS; t++)
+		zf_lru_fill(f->m, f->task[t], ZF_LRU_ANON, 2000, 0);
+	for (unsigned int i = 0; i < 4000; i++)
+		if (ofix_alloc(f, f->task[i % OFIX_TASKS], ZF_GFP_KERNEL | ZF_GFP_NOWARN, 0,
+			       &res) != 0)
+			break;
+	ofix_walk(f);
+}
+
 TEST(vmstat_quiet_on_the_model)
 {
 	struct zf_config cfg;
@@ -158,6 +198,7 @@ TEST(vmstat_quiet_on_the_model)
 	cfg.swap_pages = 4096;
 	assert_true(ofix_init(&f, &cfg, ofix_only("vmstat"), 1));
 	vm_workload(&f, 7);
+	anon_pressure(&f);
 	expect_eq(ofix_count(&f, "vmstat"), 0);
 	if (ofix_count(&f, "vmstat"))
 		ofix_dump(&f);
@@ -169,6 +210,7 @@ TEST(vmstat_quiet_on_the_model)
 		    0);
 	expect_true(zf_inspect_vmstat(f.m, ZF_VM_compact_migrate_scanned) > 0);
 	expect_true(zf_inspect_vmstat(f.m, ZF_VM_compact_free_scanned) > 0);
+	expect_true(zf_inspect_vmstat(f.m, ZF_VM_pswpout) > 0);
 	ofix_fini(&f);
 	return true;
 }
@@ -186,6 +228,8 @@ TEST(vmstat_reports_a_lost_count)
 		struct zf_hooks hk = {.priv = &h, .on_event = vm_plant_fn};
 		zf_machine_set_hooks(f.m, &hk);
 		vm_workload(&f, 7);
+		if (k == PLANT_PSWPOUT)
+			anon_pressure(&f);
 		if (k == PLANT_KSWAPD_WAKEUPS || k == PLANT_PGACTIVATE) {
 			/* reached by this workload or not: judge only what happened */
 			if (!h.hits) {
