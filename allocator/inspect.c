@@ -335,6 +335,7 @@ void zf_inspect_alloc_ctx(const struct zf_machine *m, struct zf_alloc_ctx_info *
 	ci->task = ZF_NO_TASK;
 	ci->preferred_zone_id = -1;
 	ci->classzone_idx = -1;
+	ci->zonelist_nid = -1;
 	if (!f)
 		return;
 	ci->active = true;
@@ -357,6 +358,11 @@ void zf_inspect_alloc_ctx(const struct zf_machine *m, struct zf_alloc_ctx_info *
 	ci->high_zoneidx = ac->high_zoneidx;
 	ci->migratetype = ac->migratetype;
 	ci->nodemask = ac->nodemask;
+	if (ac->zonelist_nid >= 0 && ac->zonelist_nid < (int)m->nr_nodes &&
+	    ac->zonelist_which >= 0 && ac->zonelist_which < MAX_ZONELISTS) {
+		ci->zonelist_nid = ac->zonelist_nid;
+		ci->zonelist_nofallback = ac->zonelist_which == ZONELIST_NOFALLBACK;
+	}
 	ci->classzone_idx = ac->high_zoneidx;
 	if (ac->preferred_zoneref >= 0 && ac->preferred_zoneref <= NR_ZONES_TOTAL &&
 	    ac->zonelist_nid >= 0 && ac->zonelist_nid < (int)m->nr_nodes &&
@@ -390,4 +396,9 @@ uint64_t zf_zone_reclaimable_pages(const struct zf_machine *m, int zone_id)
 	const struct zone *z = zf_zone_of(m, zone_id);
 
 	return z ? zone_reclaimable_pages(zf_mut(m), z) : 0;
+}
+
+uint64_t zf_inspect_nr_swap_pages(const struct zf_machine *m)
+{
+	return ZF_READ_ONCE(m->nr_swap_pages);
 }

@@ -30,9 +30,35 @@
  *    is recomputed from the zone's free_area counts; NOT_SUITABLE_ZONE needs
  *    an order > PAGE_ALLOC_COSTLY_ORDER and an index in 0..500
  *    (sysctl_extfrag_threshold), CONTINUE at such an order an index outside.
+ *  - should_compact_retry (§5.8), per allocation (ALLOC_BEGIN .. ALLOC_END):
+ *    the oracle keeps the slow path's compaction_retries and compact_priority
+ *    (0 and DEF_COMPACT_PRIORITY at retry_cpuset:, INIT_COMPACT_PRIORITY after
+ *    a costly __GFP_NORETRY early compaction that was not DEFERRED, then the
+ *    values each SHOULD_COMPACT_RETRY reports) and the result of the round's
+ *    try_to_compact_pages (COMPACT_TRY a), and recomputes the verdict
+ *    (SHOULD_COMPACT_RETRY a) and the counters it leaves (b = retries,
+ *    c = priority): order 0 never retries, SUCCESS counts a retry, COMPLETE
+ *    goes to check_priority, a withdrawn result (SKIPPED, DEFERRED,
+ *    CONTENDED, PARTIAL_SKIPPED) answers compaction_zonelist_suitable() and
+ *    changes nothing, the others
+ *    retry while retries <= 16 (4 for costly orders), and check_priority
+ *    escalates one level down to SYNC_FULL (SYNC_LIGHT for costly orders)
+ *    and resets the retries, or gives up. compaction_zonelist_suitable() is
+ *    recomputed from the inspected zones: some zone of the request's
+ *    zonelist (high_zoneidx, nodemask) passes __compaction_suitable (§6.1)
+ *    with NR_FREE_PAGES + zone_reclaimable_pages / order (§7.3: file LRU,
+ *    anon LRU while free swap exists) as its free count. Nothing runs between
+ *    the model's decision and the event, so the state is the one it judged;
+ *  - a direct compaction runs at the slow path's priority (§5.4): the early
+ *    one at INIT_COMPACT_PRIORITY (ASYNC), the one of each retry round at
+ *    compact_priority (COMPACT_TRY b);
+ *  - __alloc_pages_direct_compact (§5.6) counts COMPACTSTALL exactly after a
+ *    try_to_compact_pages result > COMPACT_INACTIVE (DEFERRED), before its
+ *    COMPACT_SUCCESS / COMPACT_FAIL and the slow path's next step.
  *
  * Runs nest (kcompactd can run inside a direct compaction's sleep), so open
- * runs are kept on a small stack. Cost: O(1) per event; walk O(zones).
+ * runs are kept on a small stack. Cost: O(1) per event, O(zones) per
+ * SHOULD_COMPACT_RETRY after a withdrawn result; walk O(zones).
  */
 #include <string.h>
 
@@ -56,7 +82,22 @@ struct compaction_try {
 	int64_t prio;
 };
 
+/* The slow path's compaction retry state of one allocation in progress (§5.4, §5.8). */
+struct compaction_alloc {
+	int task;
+	unsigned int order;
+	bool known;      /* retries / prio followed since retry_cpuset: */
+	bool early;      /* between retry_cpuset: and the first retry: */
+	int last_result; /* try_to_compact_pages of this round, -1: none yet */
+	unsigned int retries;
+	int64_t prio;
+	bool stall_due; /* the last try compacted something: COMPACTSTALL must follow */
+	bool reported_retry, reported_prio, reported_stall;
+};
+
 struct compaction_state {
+	struct compaction_alloc alloc[ZF_O_MAX_NEST];
+	unsigned int depth;
 	struct compaction_run run[MAX_RUNS];
 	unsigned int nr_runs;
 	struct compaction_try tries[MAX_RUNS];
@@ -209,6 +250,285 @@ static void on_suitable(struct zf_oracle_set *c, const struct zf_machine *m,
 			   ZF_O_EXTFRAG_THRESHOLD);
 }
 
+/*
+ * __compaction_suitable(zone, order, alloc_flags, classzone_idx, available) !=
+ * COMPACT_SKIPPED (§6.1), with the oracles' own watermark test: SUCCESS when
+ * the request already passes its watermark on the live NR_FREE_PAGES, else
+ * CONTINUE when `available` pages pass the order-0 MIN (LOW for costly orders)
+ * watermark plus compact_gap(order) = 2 << order with ALLOC_CMA.
+ */
+static bool oracle_compaction_suitable(const struct zf_machine *m, const struct zf_zone_info *zi,
+				       unsigned int order, uint32_t alloc_flags, int classzone_idx,
+				       int64_t available)
+{
+	unsigned int w = alloc_flags & ZF_ALLOC_WMARK_MASK;
+	uint64_t mark = zi->wmark[w < 3 ? w : 2]; /* the model clamps mask 3 to HIGH */
+
+	if (zf_o_wmark_ok(m, zi, order, mark, classzone_idx, alloc_flags,
+			  zf_o_stat_read(zi->nr_free_pages)))
+		return true; /* COMPACT_SUCCESS */
+	uint64_t gap = order < 40 ? UINT64_C(2) << order : UINT64_C(1) << 41;
+	uint64_t wm = (order > ZF_O_COSTLY_ORDER ? zi->wmark[1] : zi->wmark[0]) + gap;
+	return zf_o_wmark_ok(m, zi, 0, wm, classzone_idx, ZF_ALLOC_CMA, available);
+}
+
+/*
+ * compaction_zonelist_suitable (§5.8, 4.12 compaction.c:1481-1511): the first
+ * zone of the request's zonelist (zones <= high_zoneidx, in the nodemask; no
+ * cpuset test) that would pass __compaction_suitable with NR_FREE_PAGES +
+ * zone_reclaimable_pages / order free pages; -1 when none would, -2 when the
+ * allocation context cannot be read. *first_zone: the first zone asked.
+ */
+static int oracle_zonelist_suitable(const struct zf_machine *m, const struct zf_alloc_ctx_info *ci,
+				    unsigned int order, uint32_t alloc_flags, int *first_zone)
+{
+	int ids[ZF_MAX_NUMNODES * ZF_MAX_NR_ZONES + 1];
+	int n = zf_inspect_zonelist(m, ci->zonelist_nid, ci->zonelist_nofallback, ids,
+				    (int)(sizeof(ids) / sizeof(ids[0])));
+	/* ac_classzone_idx() of 4.12: the zone index of the preferred zone, 0 without one */
+	int classzone_idx = ci->preferred_zone_id >= 0 ? zf_o_zone_idx(ci->preferred_zone_id) : 0;
+	bool anon = zf_inspect_nr_swap_pages(m) > 0;
+
+	*first_zone = -1;
+	if (n < 0 || order == 0)
+		return -2;
+	for (int i = 0; i < n && ids[i] >= 0; i++) {
+		struct zf_zone_info zi;
+		if (zf_o_zone_idx(ids[i]) > ci->high_zoneidx ||
+		    (ci->nodemask && !((ci->nodemask >> zf_o_zone_nid(ids[i])) & 1u)) ||
+		    zf_inspect_zone(m, ids[i], &zi) != 0)
+			continue;
+		if (*first_zone < 0)
+			*first_zone = ids[i];
+		/* zone_reclaimable_pages (§7.3, 4.12): file LRU, anon LRU while swap is free */
+		uint64_t reclaimable = zi.lru[2] + zi.lru[3] + (anon ? zi.lru[0] + zi.lru[1] : 0);
+		uint64_t available =
+		    reclaimable / order + (uint64_t)zf_o_stat_read(zi.nr_free_pages);
+		if (oracle_compaction_suitable(m, &zi, order, alloc_flags, classzone_idx,
+					       available > INT64_MAX ? INT64_MAX
+								     : (int64_t)available))
+			return ids[i];
+	}
+	return -1;
+}
+
+static bool compaction_withdrawn(int64_t r)
+{
+	return r == ZF_COMPACT_SKIPPED || r == ZF_COMPACT_DEFERRED || r == ZF_COMPACT_CONTENDED ||
+	       r == ZF_COMPACT_PARTIAL_SKIPPED;
+}
+
+static const char *result_name(int64_t r)
+{
+	return r >= 0 && r < ZF_NR_COMPACT_RESULTS
+		   ? zf_compact_result_name((enum zf_compact_result)r)
+		   : "?";
+}
+
+/*
+ * SHOULD_COMPACT_RETRY (a = verdict, b = compaction_retries, c = priority after
+ * it) against should_compact_retry() of 4.12 (§5.8) recomputed from the
+ * oracle's own retries / priority and the round's compaction result. The
+ * modelled profiles (4.12 .. 6.1) keep the 4.12 rules (§8: the 6.5
+ * simplification is past them).
+ */
+static void check_compact_retry(struct zf_oracle_set *c, struct compaction_alloc *r,
+				const struct zf_machine *m, const struct zf_event *ev)
+{
+	unsigned int order = r->order;
+	int64_t res = r->last_result;
+	unsigned int retries = r->retries;
+	int64_t prio = r->prio;
+	bool want;
+
+	if (r->reported_retry)
+		return;
+	if (order == 0) {
+		/* §5.8: order-0 requests never retry for compaction's sake */
+		if (ev->a) {
+			r->reported_retry = true;
+			zf_oreport(c, m, ev, -1, "should_compact_retry returned true for order 0");
+		}
+		return;
+	}
+	if (!r->known || res < 0)
+		return;
+	if (res == ZF_COMPACT_SUCCESS) /* compaction_made_progress */
+		retries++;
+	if (res == ZF_COMPACT_COMPLETE) /* compaction_failed */
+		goto check_priority;
+	if (compaction_withdrawn(res)) {
+		struct zf_alloc_ctx_info ci;
+		int first = -1;
+		zf_inspect_alloc_ctx(m, &ci);
+		if (!ci.active || ci.task != r->task || ci.order != order)
+			return;
+		int zid = oracle_zonelist_suitable(m, &ci, order, ev->alloc_flags, &first);
+		if (zid == -2)
+			return;
+		if ((ev->a != 0) != (zid >= 0)) {
+			struct zf_zone_info zi;
+			bool named = zid >= 0 && zf_inspect_zone(m, zid, &zi) == 0;
+			r->reported_retry = true;
+			zf_oreport(
+			    c, m, ev, zid >= 0 ? zid : first,
+			    "should_compact_retry after a withdrawn compaction (%s, order %u) "
+			    "returned %s, but compaction_zonelist_suitable recomputed is %s "
+			    "(%s%s; zonelist of node %d, first zone %d)",
+			    result_name(res), order, ev->a ? "true" : "false",
+			    zid >= 0 ? "true" : "false",
+			    zid >= 0 ? "zone " : "no zone passes __compaction_suitable",
+			    named ? zi.name : "", ci.zonelist_nid, first);
+			return;
+		}
+		want = zid >= 0;
+		goto compare;
+	}
+	if (retries <=
+	    (order > ZF_O_COSTLY_ORDER ? ZF_O_MAX_COMPACT_RETRIES / 4 : ZF_O_MAX_COMPACT_RETRIES)) {
+		want = true;
+		goto compare;
+	}
+check_priority:
+	if (prio >
+	    (order > ZF_O_COSTLY_ORDER ? ZF_COMPACT_PRIO_SYNC_LIGHT : ZF_COMPACT_PRIO_SYNC_FULL)) {
+		prio--;
+		retries = 0;
+		want = true;
+	} else {
+		want = false;
+	}
+compare:
+	if ((ev->a != 0) != want || ev->b != (int64_t)retries || ev->c != prio) {
+		r->reported_retry = true;
+		zf_oreport(c, m, ev, -1,
+			   "should_compact_retry(%s, order %u, retries %u, priority %lld) = %s, "
+			   "retries %lld, priority %lld; §5.8 wants %s, %u, %lld",
+			   result_name(res), order, r->retries, (long long)r->prio,
+			   ev->a ? "true" : "false", (long long)ev->b, (long long)ev->c,
+			   want ? "true" : "false", retries, (long long)prio);
+	}
+}
+
+/* A direct compaction of the allocation runs at the slow path's priority (§5.4). */
+static void on_alloc_compact_try(struct zf_oracle_set *c, struct compaction_alloc *r,
+				 const struct zf_machine *m, const struct zf_event *ev)
+{
+	int64_t want = r->early ? ZF_COMPACT_PRIO_ASYNC : r->prio;
+
+	if (r->known && !r->reported_prio && ev->b != want) {
+		r->reported_prio = true;
+		zf_oreport(c, m, ev, -1,
+			   "%s direct compaction (order %u) ran at priority %lld, the slow path's "
+			   "is %lld",
+			   r->early ? "early" : "retry-round", r->order, (long long)ev->b,
+			   (long long)want);
+	}
+	r->last_result = (int)ev->a;
+	r->stall_due = ev->a > ZF_COMPACT_DEFERRED; /* > COMPACT_INACTIVE (§5.6) */
+	/* costly __GFP_NORETRY: one reclaim round with async compaction (§5.4) */
+	if (r->early && r->order > ZF_O_COSTLY_ORDER && (ev->gfp & ZF_GFP_NORETRY) &&
+	    ev->a != ZF_COMPACT_DEFERRED)
+		r->prio = ZF_COMPACT_PRIO_ASYNC;
+}
+
+/*
+ * __alloc_pages_direct_compact (§5.6): COMPACTSTALL is counted exactly when
+ * try_to_compact_pages returned more than COMPACT_INACTIVE (= DEFERRED in
+ * 4.12): some zone was really compacted. It follows COMPACT_TRY before the
+ * wrapper's freelist attempt (COMPACT_SUCCESS / COMPACT_FAIL) and before the
+ * slow path's next step.
+ */
+static void check_stall(struct zf_oracle_set *c, struct compaction_alloc *r,
+			const struct zf_machine *m, const struct zf_event *ev)
+{
+	bool stall = ev->type == ZF_EV_COMPACT_STALL;
+
+	if (stall != r->stall_due && !r->reported_stall) {
+		r->reported_stall = true;
+		if (stall)
+			zf_oreport(c, m, ev, -1,
+				   "COMPACTSTALL counted after try_to_compact_pages returned %s "
+				   "(<= COMPACT_INACTIVE: no zone was compacted)",
+				   r->last_result < 0 ? "nothing" : result_name(r->last_result));
+		else
+			zf_oreport(c, m, ev, -1,
+				   "try_to_compact_pages returned %s (> COMPACT_INACTIVE) but no "
+				   "COMPACTSTALL was counted before %s",
+				   result_name(r->last_result),
+				   zf_event_name((enum zf_event_type)ev->type));
+	}
+	r->stall_due = false;
+}
+
+static struct compaction_alloc *cur_alloc(struct compaction_state *st, const struct zf_event *ev)
+{
+	if (!st->depth || st->depth > ZF_O_MAX_NEST)
+		return NULL;
+	struct compaction_alloc *r = &st->alloc[st->depth - 1];
+	return r->task == ev->task ? r : NULL;
+}
+
+static void on_alloc_event(struct zf_oracle_set *c, struct compaction_state *st,
+			   const struct zf_machine *m, const struct zf_event *ev)
+{
+	struct compaction_alloc *r;
+
+	switch (ev->type) {
+	case ZF_EV_ALLOC_BEGIN:
+		if (st->depth < ZF_O_MAX_NEST) {
+			r = &st->alloc[st->depth];
+			memset(r, 0, sizeof(*r));
+			r->task = ev->task;
+			r->order = ev->order;
+			r->last_result = -1;
+		}
+		st->depth++;
+		return;
+	case ZF_EV_ALLOC_END:
+		if (st->depth)
+			st->depth--;
+		return;
+	default:
+		break;
+	}
+	r = cur_alloc(st, ev);
+	if (!r)
+		return;
+	if (ev->type == ZF_EV_COMPACT_STALL || ev->type == ZF_EV_COMPACT_SUCCESS ||
+	    ev->type == ZF_EV_COMPACT_FAIL || ev->type == ZF_EV_SLOWPATH_LABEL ||
+	    ev->type == ZF_EV_SLOWPATH_GOTO || ev->type == ZF_EV_SHOULD_COMPACT_RETRY)
+		check_stall(c, r, m, ev);
+	switch (ev->type) {
+	case ZF_EV_SLOWPATH_LABEL:
+		if (ev->label == ZF_LABEL_RETRY_CPUSET) {
+			r->known = true;
+			r->early = true;
+			r->retries = 0;
+			r->prio = ZF_COMPACT_PRIO_SYNC_LIGHT; /* DEF_COMPACT_PRIORITY */
+			r->last_result = -1;
+		} else if (ev->label == ZF_LABEL_RETRY) {
+			r->early = false;
+			r->last_result = -1; /* a new round compacts before it asks */
+		}
+		break;
+	case ZF_EV_COMPACT_TRY:
+		if (ev->order == r->order)
+			on_alloc_compact_try(c, r, m, ev);
+		break;
+	case ZF_EV_SHOULD_COMPACT_RETRY:
+		if (ev->order != r->order)
+			break;
+		check_compact_retry(c, r, m, ev);
+		/* follow the model from here: one wrong step is one finding */
+		r->retries = ev->b < 0 ? 0 : (unsigned int)ev->b;
+		r->prio = ev->c;
+		break;
+	default:
+		break;
+	}
+}
+
 /* A SYNC_FULL direct compaction starts at the zone's ends (whole_zone, §6.3). */
 static void check_whole_zone(struct zf_oracle_set *c, const struct compaction_state *st,
 			     const struct zf_machine *m, const struct zf_event *ev)
@@ -327,6 +647,7 @@ static void compaction_on_event(struct zf_oracle_set *c, void *p, const struct z
 				const struct zf_event *ev)
 {
 	struct compaction_state *st = p;
+	on_alloc_event(c, st, m, ev);
 	switch (ev->type) {
 	case ZF_EV_COMPACT_BEGIN:
 		check_event_zone(c, st, m, ev);
@@ -402,16 +723,25 @@ const struct zf_oracle_ops zf_oracle_compaction = {
 			"NOT_SUITABLE_ZONE exactly when a costly order's fragmentation index "
 			"is in 0..500; direct runs async exactly at COMPACT_PRIO_ASYNC, "
 			"async ones migrating only out of blocks of the request's type; a "
-			"block scanned to its end without isolation gets its skip bit",
-	    .kernel_rule = "spec §6.1 compaction_suitable, §6.2 deferral, §6.3 compact_zone / "
-			   "__compact_finished, compact_zone_order; §11 item 9",
-	    .cost = "event: O(1); walk: O(zones)",
+			"block scanned to its end without isolation gets its skip bit; "
+			"should_compact_retry's verdict, retries and priority as §5.8 "
+			"recomputes them (withdrawn results: compaction_zonelist_suitable "
+			"over the zonelist), direct compaction at the slow path's priority, "
+			"COMPACTSTALL exactly after a result > COMPACT_INACTIVE",
+	    .kernel_rule =
+		"spec §5.4, §5.6, §5.8 should_compact_retry / compaction_zonelist_suitable, "
+		"§6.1 compaction_suitable, §6.2 deferral, §6.3 compact_zone / "
+		"__compact_finished, compact_zone_order; §7.3; §11 item 9",
+	    .cost = "event: O(1), O(zones) per SHOULD_COMPACT_RETRY after a withdrawn "
+		    "result; walk: O(zones)",
 	},
-    .event_mask = ZF_EVBIT(COMPACT_BEGIN) | ZF_EVBIT(COMPACT_END) | ZF_EVBIT(MIGRATE_PAGE) |
-		  ZF_EVBIT(COMPACT_DEFER) | ZF_EVBIT(COMPACT_DEFERRED) |
-		  ZF_EVBIT(COMPACT_DEFER_RESET) | ZF_EVBIT(COMPACT_SUITABLE) |
-		  ZF_EVBIT(COMPACT_TRY_BEGIN) | ZF_EVBIT(COMPACT_TRY) |
-		  ZF_EVBIT(ISOLATE_MIGRATEPAGES),
+    .event_mask =
+	ZF_EVBIT(COMPACT_BEGIN) | ZF_EVBIT(COMPACT_END) | ZF_EVBIT(MIGRATE_PAGE) |
+	ZF_EVBIT(COMPACT_DEFER) | ZF_EVBIT(COMPACT_DEFERRED) | ZF_EVBIT(COMPACT_DEFER_RESET) |
+	ZF_EVBIT(COMPACT_SUITABLE) | ZF_EVBIT(COMPACT_TRY_BEGIN) | ZF_EVBIT(COMPACT_TRY) |
+	ZF_EVBIT(ISOLATE_MIGRATEPAGES) | ZF_EVBIT(ALLOC_BEGIN) | ZF_EVBIT(ALLOC_END) |
+	ZF_EVBIT(SLOWPATH_LABEL) | ZF_EVBIT(SHOULD_COMPACT_RETRY) | ZF_EVBIT(SLOWPATH_GOTO) |
+	ZF_EVBIT(COMPACT_STALL) | ZF_EVBIT(COMPACT_SUCCESS) | ZF_EVBIT(COMPACT_FAIL),
     .state_size = sizeof(struct compaction_state),
     .reset = compaction_reset,
     .on_event = compaction_on_event,

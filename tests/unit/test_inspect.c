@@ -4,7 +4,8 @@
  * O(pages) walks (allocator/include/zonefuzz/inspect.h): for every pfn it
  * must say what zf_inspect_page() says (flags, order, cached migratetype,
  * owner, zone, -1 in a hole), in any chunk size, and stop at the end of the
- * pfn space.
+ * pfn space. And the allocation context's zonelist and the free swap count
+ * that ZF_INV_COMPACTION's compaction_zonelist_suitable() reads.
  */
 #include <string.h>
 
@@ -132,4 +133,75 @@ TEST(inspect_pages_bounds)
 	return true;
 }
 
-ZF_TEST_MAIN("inspect", ZF_CASE(inspect_pages_matches_inspect_page), ZF_CASE(inspect_pages_bounds))
+/* What a hook saw of the allocation in progress at the first buddy take. */
+struct ctx_hook {
+	bool seen;
+	struct zf_alloc_ctx_info ci;
+};
+
+static void ctx_hook_fn(void *priv, const struct zf_machine *m, const struct zf_event *ev)
+{
+	struct ctx_hook *h = priv;
+	if (!h->seen && (ev->type == ZF_EV_GPFF_ZONE_OK || ev->type == ZF_EV_GPFF_TRY_ZONE)) {
+		zf_inspect_alloc_ctx(m, &h->ci);
+		h->seen = true;
+	}
+}
+
+/*
+ * zf_alloc_ctx_info.zonelist_nid / zonelist_nofallback name ac->zonelist
+ * (node_zonelist(preferred nid, gfp): NOFALLBACK for __GFP_THISNODE), -1
+ * outside an allocation; zf_inspect_nr_swap_pages() is the free swap count.
+ */
+TEST(inspect_alloc_ctx_zonelist_and_swap)
+{
+	struct zf_config cfg;
+	char err[256] = "";
+	zf_config_default(&cfg);
+	cfg.nr_nodes = 2;
+	cfg.zone_pages[1][ZF_ZONE_NORMAL] = 4096;
+	cfg.nr_cpus = 2;
+	cfg.swap_pages = 321;
+	struct zf_machine *m = zf_machine_create(&cfg, err, sizeof(err));
+	assert_true(m != NULL);
+	struct zf_task_config tc = {.name = "a", .cpu = 0, .flags = 0};
+	int t = zf_task_create(m, &tc);
+	assert_true(t >= 0);
+
+	struct zf_alloc_ctx_info ci;
+	zf_inspect_alloc_ctx(m, &ci);
+	expect_false(ci.active);
+	expect_eq(ci.zonelist_nid, -1);
+	expect_eq(zf_inspect_nr_swap_pages(m), 321);
+	m->nr_swap_pages = 7;
+	expect_eq(zf_inspect_nr_swap_pages(m), 7);
+
+	static const struct {
+		int nid;
+		zf_gfp_t gfp;
+		int want_nid;
+		bool nofallback;
+	} cases[] = {
+	    {-1, ZF_GFP_KERNEL, 0, false},
+	    {1, ZF_GFP_KERNEL, 1, false},
+	    {1, ZF_GFP_KERNEL | ZF_GFP_THISNODE, 1, true},
+	};
+	for (unsigned int i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct ctx_hook h = {.seen = false};
+		struct zf_hooks hk = {.priv = &h, .on_event = ctx_hook_fn};
+		zf_machine_set_hooks(m, &hk);
+		struct zf_alloc_request req = {
+		    .task = t, .gfp = cases[i].gfp, .order = 0, .preferred_nid = cases[i].nid};
+		struct zf_alloc_result res;
+		expect_eq(zf_alloc_pages(m, &req, &res), 0);
+		expect_true(h.seen);
+		expect_true(h.ci.active);
+		expect_eq(h.ci.zonelist_nid, cases[i].want_nid);
+		expect_eq(h.ci.zonelist_nofallback, cases[i].nofallback);
+	}
+	zf_machine_destroy(m);
+	return true;
+}
+
+ZF_TEST_MAIN("inspect", ZF_CASE(inspect_pages_matches_inspect_page), ZF_CASE(inspect_pages_bounds),
+	     ZF_CASE(inspect_alloc_ctx_zonelist_and_swap))

@@ -207,6 +207,9 @@ struct zf_alloc_ctx_info {
 	unsigned int compaction_retries;
 	int compact_priority;
 	unsigned int direct_reclaim_calls, direct_compact_calls, oom_invoked;
+	/* ac->zonelist: the node whose zonelist the request walks now (-1: none) and which one */
+	int zonelist_nid;
+	bool zonelist_nofallback; /* ZONELIST_NOFALLBACK (__GFP_THISNODE), else FALLBACK */
 };
 void zf_inspect_alloc_ctx(const struct zf_machine *m, struct zf_alloc_ctx_info *ci);
 
@@ -217,6 +220,8 @@ bool zf_zone_watermark_ok(const struct zf_machine *m, int zone_id, unsigned int 
 int zf_gfp_zone(zf_gfp_t gfp);
 int zf_gfp_migratetype(const struct zf_machine *m, zf_gfp_t gfp);
 uint64_t zf_zone_reclaimable_pages(const struct zf_machine *m, int zone_id);
+/* get_nr_swap_pages(): free swap slots now (zf_geometry.swap_pages is the total). */
+uint64_t zf_inspect_nr_swap_pages(const struct zf_machine *m);
 
 /* ALLOC_* flags (spec §1.5), exposed for oracles. */
 #define ZF_ALLOC_WMARK_MIN     0x00u
