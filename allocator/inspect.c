@@ -111,6 +111,8 @@ int zf_inspect_zone(const struct zf_machine *m, int zone_id, struct zf_zone_info
 	zi->raw.pcp = zone_page_state_raw(z, NR_PCP);
 	zi->raw.poisoned = zone_page_state_raw(z, NR_POISONED);
 	zi->raw.offline = zone_page_state_raw(z, NR_OFFLINE);
+	zi->offline = z->offline;
+	zi->wmark_overridden = z->wmark_overridden;
 	return 0;
 }
 
@@ -306,6 +308,17 @@ uint64_t zf_inspect_vmstat(const struct zf_machine *m, enum zf_vmstat_item i)
 	if ((unsigned int)i >= ZF_NR_VMSTAT)
 		return 0;
 	return m->vmstat[i];
+}
+
+void zf_inspect_wmark_setup(const struct zf_machine *m, struct zf_wmark_setup_info *wi)
+{
+	memset(wi, 0, sizeof(*wi));
+	wi->min_free_kbytes = m->min_free_kbytes;
+	wi->watermark_scale_factor = m->watermark_scale_factor;
+	for (int i = 0; i < MAX_NR_ZONES; i++)
+		wi->lowmem_reserve_ratio[i] = m->lowmem_reserve_ratio[i];
+	wi->percpu_pagelist_fraction = m->percpu_pagelist_fraction;
+	wi->totalreserve_pages = m->totalreserve_pages;
 }
 
 int zf_inspect_zonelist(const struct zf_machine *m, int nid, bool nofallback, int *ids, int max)

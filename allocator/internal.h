@@ -311,7 +311,7 @@ struct zone {
 	 * NR_ISOLATED), so that too_many_isolated() counts only isolated LRU pages (spec §6.3) */
 	uint64_t compact_isolated_free;
 
-	bool offline; /* hot-removed */
+	bool offline, wmark_overridden; /* hot-removed; marks set by zf_machine_override_zone() */
 };
 
 static inline bool populated_zone(const struct zone *z)

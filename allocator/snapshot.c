@@ -45,6 +45,8 @@ int zf_machine_override_zone(struct zf_machine *m, int zone_id, const uint64_t w
 	if (lowmem_reserve)
 		for (int j = 0; j < MAX_NR_ZONES; j++)
 			z->lowmem_reserve[j] = lowmem_reserve[j];
+	/* for the inspection API: these marks are captured, not derived */
+	z->wmark_overridden = true;
 	zf_spin_unlock(m, &z->lock);
 	/* dirty limits / overcommit follow the marks (spec §3.2) */
 	calculate_totalreserve_pages(m);

@@ -66,7 +66,8 @@ _Static_assert(ZF_NR_EVENTS <= 64, "event masks are 64 bits");
 	X(kswapd)                                                                                  \
 	X(compaction)                                                                              \
 	X(order)                                                                                   \
-	X(vmstat)
+	X(vmstat)                                                                                  \
+	X(watermarks)
 
 #define ZF_ORACLE_DECL(name) extern const struct zf_oracle_ops zf_oracle_##name;
 ZF_ORACLE_LIST(ZF_ORACLE_DECL)

@@ -17,14 +17,14 @@ TEST(registry_lists_every_oracle_with_a_stable_id)
 	static const char *const ids[] = {
 	    "ZF_INV_CONSERVATION", "ZF_INV_BUDDY", "ZF_INV_COUNTERS",      "ZF_INV_PLACEMENT",
 	    "ZF_INV_LIVELOCK",     "ZF_INV_GFP",   "ZF_INV_PREMATURE_OOM", "ZF_INV_KSWAPD",
-	    "ZF_INV_COMPACTION",   "ZF_INV_ORDER", "ZF_INV_VMSTAT",
+	    "ZF_INV_COMPACTION",   "ZF_INV_ORDER", "ZF_INV_VMSTAT",        "ZF_INV_WATERMARKS",
 	};
 	static const char *const names[] = {
 	    "conservation",  "buddy",  "counters",   "placement",    "livelock", "gfp",
-	    "premature-oom", "kswapd", "compaction", "order-bounds", "vmstat",
+	    "premature-oom", "kswapd", "compaction", "order-bounds", "vmstat",   "watermarks",
 	};
-	assert_eq(zf_oracle_count(), 11);
-	for (size_t i = 0; i < 11; i++) {
+	assert_eq(zf_oracle_count(), 12);
+	for (size_t i = 0; i < 12; i++) {
 		const struct zf_oracle_desc *d = zf_oracle_desc(i);
 		assert_true(d != NULL);
 		expect_true(!strcmp(d->id, ids[i]));
@@ -35,7 +35,7 @@ TEST(registry_lists_every_oracle_with_a_stable_id)
 		expect_eq(zf_oracle_lookup(ids[i]), (long long)i);
 		expect_eq(zf_oracle_lookup(names[i]), (long long)i);
 	}
-	expect_true(zf_oracle_desc(11) == NULL);
+	expect_true(zf_oracle_desc(12) == NULL);
 	expect_eq(zf_oracle_lookup("no-such-oracle"), -1);
 	expect_eq(zf_oracle_lookup(NULL), -1);
 	return true;

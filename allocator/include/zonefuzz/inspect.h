@@ -88,6 +88,14 @@ struct zf_zone_info {
 	struct {
 		int64_t lru[4], write_pending, isolated, allocated, pcp, poisoned, offline;
 	} raw;
+	/* hot-removed (zf_offline_zone): its memory counts 0 in the watermark setup (spec §3) */
+	bool offline;
+	/*
+	 * wmark[] / lowmem_reserve[] were put in place by zf_machine_override_zone()
+	 * (captured from a real machine, zonefuzz/snapshot.h) rather than derived by
+	 * the model's formulas. Stays set once set.
+	 */
+	bool wmark_overridden;
 };
 
 struct zf_node_info {
@@ -186,6 +194,22 @@ uint64_t zf_inspect_list_len(const struct zf_machine *m, int zone_id, unsigned i
 
 /* vmstat */
 uint64_t zf_inspect_vmstat(const struct zf_machine *m, enum zf_vmstat_item i);
+
+/*
+ * The sysctls behind the watermark setup as they are in force, and the total
+ * the model derived from them (spec §1.1, §3): what an oracle that redoes
+ * init_per_zone_wmark_min(), setup_per_zone_wmarks(),
+ * setup_per_zone_lowmem_reserve() and the pageset sizing needs besides the
+ * zones and pagesets.
+ */
+struct zf_wmark_setup_info {
+	long min_free_kbytes;                /* in force (the config's, or the formula's) */
+	unsigned int watermark_scale_factor; /* in force */
+	unsigned int lowmem_reserve_ratio[ZF_MAX_NR_ZONES]; /* in force */
+	unsigned int percpu_pagelist_fraction;              /* 0: zone_batchsize() sizing */
+	uint64_t totalreserve_pages;                        /* calculate_totalreserve_pages() */
+};
+void zf_inspect_wmark_setup(const struct zf_machine *m, struct zf_wmark_setup_info *wi);
 
 /* The zonelist (ZONELIST_FALLBACK or NOFALLBACK) of a node, highest first: zone ids, -1 ends. */
 int zf_inspect_zonelist(const struct zf_machine *m, int nid, bool nofallback, int *ids, int max);
