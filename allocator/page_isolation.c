@@ -93,7 +93,8 @@ static bool has_unmovable_pages(struct zf_machine *m, struct zone *z, uint64_t p
 int set_migratetype_isolate(struct zf_machine *m, uint64_t pfn, bool skip_hwpoisoned)
 {
 	struct zone *z = page_zone(m, pfn);
-	int ret = -1;
+	int ret = -1, busy = 2; /* why not: 1 unmovable pages, 2 already isolated */
+	int old_mt = get_pageblock_migratetype(m, pfn);
 
 	zf_spin_lock(m, &z->lock);
 	/*
@@ -106,6 +107,7 @@ int set_migratetype_isolate(struct zf_machine *m, uint64_t pfn, bool skip_hwpois
 	    is_migrate_isolate(get_pageblock_migratetype(m, pfn)))
 		goto out;
 	/* the memory_isolate_notify chain (powerpc CMM) reports no pages: count 0 */
+	busy = 1;
 	if (!has_unmovable_pages(m, z, pfn, 0, skip_hwpoisoned))
 		ret = 0;
 	if (!ret) {
@@ -119,6 +121,10 @@ int set_migratetype_isolate(struct zf_machine *m, uint64_t pfn, bool skip_hwpois
 	}
 out:
 	zf_spin_unlock(m, &z->lock);
+	/* no kernel tracepoint: the model's, for the oracles to judge the verdict */
+	if (m->hooks.on_event)
+		__zf_emit(m, ZF_EV_ISOLATE_BLOCK, skip_hwpoisoned, z->id, pfn, 0, old_mt, ret,
+			  ret ? busy : 0, __func__, __FILE__, __LINE__);
 	if (!ret)
 		drain_all_pages(m, z);
 	return ret;

@@ -14,7 +14,20 @@
  * MOVABLE block's pages may sit on the UNMOVABLE list after a partial steal, §4.5), so the other
  * types are not checked.
  *
- * Walk only, O(pages): every list once plus one page lookup per head.
+ * Walk: O(pages), every list once plus one page lookup per head.
+ *
+ * Event: the verdict of set_migratetype_isolate() on one pageblock (the
+ * model's ISOLATE_BLOCK event, §4.8; 4.12 has_unmovable_pages with count 0)
+ * is recomputed from the pages: in ZONE_MOVABLE, or a block that was MOVABLE
+ * or CMA, nothing is looked at (isolation succeeds); otherwise, from the
+ * block's first valid pfn over pageblock_nr_pages pfns, free buddies are
+ * skipped whole, pages with no reference (pcp, tail, offline: none of
+ * head/isolated/hwpoison/reserved) are skipped, hwpoisoned ones too when the
+ * caller skips them (hot-remove), and any other page that is not on the LRU
+ * or is isolated by compaction makes the block busy (EBUSY). Isolation must
+ * succeed exactly when no such page is found; the "already isolated" refusal
+ * (4.20 and later profiles) needs a block that was ISOLATE. O(pageblock) per
+ * isolated block.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -190,6 +203,63 @@ static void buddy_walk(struct zf_oracle_set *c, void *p, const struct zf_machine
 	}
 }
 
+static void buddy_on_event(struct zf_oracle_set *c, void *p, const struct zf_machine *m,
+			   const struct zf_event *ev)
+{
+	const struct zf_geometry *g = zf_oset_geometry(c);
+	uint64_t nr = UINT64_C(1) << g->pageblock_order, busy_pfn = ZF_NO_PAGE;
+	(void)p;
+	if (ev->type != ZF_EV_ISOLATE_BLOCK)
+		return;
+	if (ev->c == 2) {
+		if (ev->a != ZF_MIGRATE_ISOLATE)
+			zf_oreport(
+			    c, m, ev, ev->zone_id,
+			    "pageblock %llu refused as already isolated, but its type was %s",
+			    (unsigned long long)ev->pfn, zf_migratetype_name((int)ev->a));
+		return;
+	}
+	if (zf_o_zone_idx(ev->zone_id) != ZF_ZONE_MOVABLE && ev->a != ZF_MIGRATE_MOVABLE &&
+	    ev->a != ZF_MIGRATE_CMA) {
+		struct zf_page_state ps[64];
+		uint64_t have = 0, base = 0;
+		for (uint64_t iter = 0; iter < nr && busy_pfn == ZF_NO_PAGE; iter++) {
+			uint64_t pfn = ev->pfn + iter;
+			if (pfn < base || pfn >= base + have) {
+				base = pfn;
+				have = zf_inspect_pages(m, pfn, 64, ps);
+				if (!have)
+					break;
+			}
+			const struct zf_page_state *st = &ps[pfn - base];
+			if (st->zone_id < 0)
+				continue;
+			if (st->flags & ZF_PG_BUDDY) {
+				iter += (UINT64_C(1) << st->order) - 1;
+				continue;
+			}
+			if (!(st->flags &
+			      (ZF_PG_HEAD | ZF_PG_ISOLATED | ZF_PG_HWPOISON | ZF_PG_RESERVED)))
+				continue;
+			if (ev->label && (st->flags & ZF_PG_HWPOISON))
+				continue;
+			if (!(st->flags & ZF_PG_LRU) || (st->flags & ZF_PG_ISOLATED))
+				busy_pfn = pfn;
+		}
+	}
+	if (ev->b == 0 && busy_pfn != ZF_NO_PAGE)
+		zf_oreport(c, m, ev, ev->zone_id,
+			   "pageblock of pfn %llu (%s) isolated although pfn %llu is in use and "
+			   "not movable (has_unmovable_pages)",
+			   (unsigned long long)ev->pfn, zf_migratetype_name((int)ev->a),
+			   (unsigned long long)busy_pfn);
+	else if (ev->b != 0 && busy_pfn == ZF_NO_PAGE)
+		zf_oreport(c, m, ev, ev->zone_id,
+			   "pageblock of pfn %llu (%s) refused (EBUSY) although it holds no "
+			   "unmovable page",
+			   (unsigned long long)ev->pfn, zf_migratetype_name((int)ev->a));
+}
+
 const struct zf_oracle_ops zf_oracle_buddy = {
     .desc =
 	{
@@ -199,13 +269,17 @@ const struct zf_oracle_ops zf_oracle_buddy = {
 			"to 2^order, inside one zone, on exactly one list, no overlap; "
 			"merging maximal (except ISOLATE/non-ISOLATE pairs at >= "
 			"pageblock_order); pages of ISOLATE pageblocks only on ISOLATE lists "
-			"and vice versa",
+			"and vice versa; a pageblock is isolated exactly when it holds no "
+			"unmovable page",
 	    .kernel_rule = "spec §11 items 1, 2, 7; §4.8 __free_one_page (4.12 merge "
 			   "restriction, d9dddbf55667); §4.7 free_pcppages_bulk re-reads the "
-			   "pageblock type when the zone has isolated blocks",
-	    .cost = "walk: O(free blocks + pageblocks), no per-event cost",
+			   "pageblock type when the zone has isolated blocks; §4.8 "
+			   "set_migratetype_isolate / has_unmovable_pages",
+	    .cost = "walk: O(free blocks + pageblocks); event: O(pageblock) per isolated "
+		    "block",
 	},
-    .event_mask = 0,
+    .event_mask = ZF_EVBIT(ISOLATE_BLOCK),
+    .on_event = buddy_on_event,
     .state_size = sizeof(struct buddy_state),
     .reset = buddy_reset,
     .walk = buddy_walk,

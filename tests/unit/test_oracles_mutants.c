@@ -18,6 +18,8 @@
  *       kswapd woken by allow_direct_reclaim (§11.16).
  *  M056 (round 3) ZF_INV_GFP: fault injection (should_fail_alloc_page) never
  *       fails __GFP_NOFAIL, and the request it fails ends at once with NULL.
+ *  M065 (round 3) ZF_INV_BUDDY: set_migratetype_isolate isolates a pageblock
+ *       exactly when has_unmovable_pages finds nothing (§4.8).
  */
 #include "test_oracles_fixture.h"
 
@@ -606,6 +608,74 @@ TEST(gfp_null_only_from_slowpath)
 	return true;
 }
 
+/* Flips the verdict of ISOLATE_BLOCK events on their way to the oracles. */
+struct isolate_hook {
+	struct zf_oracle_set *s;
+	bool flip;
+	unsigned int ok, busy; /* verdicts as the model gave them */
+};
+
+static void isolate_hook_fn(void *priv, const struct zf_machine *m, const struct zf_event *ev)
+{
+	struct isolate_hook *h = priv;
+	struct zf_event e = *ev;
+	if (e.type == ZF_EV_ISOLATE_BLOCK) {
+		if (e.b == 0)
+			h->ok++;
+		else
+			h->busy++;
+		if (h->flip) {
+			e.c = e.b == 0 ? 1 : 0;
+			e.b = e.b == 0 ? -1 : 0;
+		}
+	}
+	zf_oracles_event_hook(h->s, m, &e);
+}
+
+/*
+ * M065 (round 3 ids): has_unmovable_pages skipping one page too many after a
+ * free buddy, so a block with a kernel page right after a free block is
+ * isolated. Model: a range holding an unmovable kernel page is refused
+ * (EBUSY, the block is UNMOVABLE after the request's steal), a range of free
+ * and LRU pages is isolated, and ZF_INV_BUDDY is quiet. Planted: the same
+ * verdicts reversed are each reported.
+ */
+TEST(buddy_isolation_verdict)
+{
+	for (int plant = 0; plant < 2; plant++) {
+		struct zf_config cfg;
+		struct ofix f;
+		struct zf_alloc_result res;
+		struct isolate_hook h = {.flip = plant != 0};
+		zf_config_default(&cfg);
+		assert_true(ofix_init(&f, &cfg, ofix_only("buddy"), 1));
+		h.s = f.s;
+		struct zf_hooks hk = {.priv = &h, .on_event = isolate_hook_fn};
+		zf_machine_set_hooks(f.m, &hk);
+		(void)ofix_alloc(&f, f.task[0], ZF_GFP_KERNEL, 0, &res);
+		assert_eq(res.status, ZF_ALLOC_OK);
+		uint64_t kern = res.pfn & ~UINT64_C(1023);
+		/* page cache somewhere else: movable, on the LRU */
+		zf_lru_fill(f.m, f.task[1], ZF_LRU_FILE, 64, 0);
+		expect_eq(zf_isolate_range(f.m, kern, 1024), -1);
+		uint64_t other = kern >= 2048 ? kern - 2048 : kern + 2048;
+		expect_eq(zf_isolate_range(f.m, other, 1024), 0);
+		expect_eq(zf_unisolate_range(f.m, other, 1024), 0);
+		expect_true(h.busy >= 1);
+		expect_true(h.ok >= 2);
+		if (!plant) {
+			expect_eq(ofix_count(&f, "buddy"), 0);
+		} else {
+			expect_true(ofix_has(&f, "buddy", "isolated although pfn"));
+			expect_true(ofix_has(&f, "buddy", "refused (EBUSY) although"));
+		}
+		if (ofix_count(&f, "buddy") && !plant)
+			ofix_dump(&f);
+		ofix_fini(&f);
+	}
+	return true;
+}
+
 ZF_TEST_MAIN("oracles_mutants", ZF_CASE(compaction_fragmentation_index),
 
 	     ZF_CASE(compaction_sync_full_scans_whole_zone),
@@ -615,4 +685,4 @@ ZF_TEST_MAIN("oracles_mutants", ZF_CASE(compaction_fragmentation_index),
 	     ZF_CASE(premature_oom_progress_after_a_kill),
 	     ZF_CASE(premature_oom_progress_synthetic),
 	     ZF_CASE(kswapd_awake_for_throttled_reclaimers), ZF_CASE(gfp_fault_injection),
-	     ZF_CASE(gfp_null_only_from_slowpath))
+	     ZF_CASE(gfp_null_only_from_slowpath), ZF_CASE(buddy_isolation_verdict))

@@ -88,7 +88,11 @@
 	X(KCOMPACTD_WAKE, "trace_mm_compaction_kcompactd_wake (a = order, b = classzone_idx)")     \
 	X(SLOWPATH_RESULT,                                                                         \
 	  "__alloc_pages_slowpath returns: the caller's record (a = reclaimed, b = "               \
-	  "direct_reclaim_calls, c = nofail_loops)")
+	  "direct_reclaim_calls, c = nofail_loops)")                                               \
+	X(ISOLATE_BLOCK,                                                                           \
+	  "set_migratetype_isolate's verdict on one pageblock (pfn, label = skip_hwpoisoned, a = " \
+	  "the block's type before, b = 0 or -1 (EBUSY), c = 1 unmovable pages, 2 already "        \
+	  "isolated)")
 
 enum zf_event_type {
 #define ZF_EV_ENUM(name, doc) ZF_EV_##name,
