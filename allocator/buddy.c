@@ -16,14 +16,6 @@
  */
 #include "internal.h"
 
-/* An event with a label and a zone (zf_trace() always passes label 0). */
-#define buddy_trace_label(m, type, label, zid, pfn, order, a, b, c)                                \
-	do {                                                                                       \
-		if ((m)->hooks.on_event)                                                           \
-			__zf_emit((m), (type), (label), (zid), (pfn), (order), (a), (b), (c),      \
-				  __func__, __FILE__, __LINE__);                                   \
-	} while (0)
-
 /* __mod_zone_freepage_state (vmstat.h): NR_FREE_PAGES, plus NR_FREE_CMA_PAGES for CMA. */
 static void __mod_zone_freepage_state(struct zone *z, long nr_pages, int migratetype)
 {
@@ -435,8 +427,8 @@ do_steal:
 	pfn = area->free_list[fallback_mt].head;
 	steal_suitable_fallback(m, z, pfn, start_mt, can_steal);
 	/* trace_mm_page_alloc_extfrag: change_ownership read after the steal */
-	buddy_trace_label(m, ZF_EV_EXTFRAG, (unsigned int)start_mt, z->id, pfn, order, fallback_mt,
-			  get_pageblock_migratetype(m, pfn) == start_mt, current_order);
+	zf_trace_zl(m, ZF_EV_EXTFRAG, (unsigned int)start_mt, z->id, pfn, order, fallback_mt,
+		    get_pageblock_migratetype(m, pfn) == start_mt, current_order);
 	count_vm_event(m, ZF_VM_extfrag_events);
 	return true;
 }

@@ -987,6 +987,13 @@ void __zf_emit(struct zf_machine *m, enum zf_event_type type, unsigned int label
 #define zf_trace(m, type, zid, pfn, order, a, b, c)                                                \
 	zf_trace_fn(m, __func__, type, zid, pfn, order, a, b, c)
 #define zf_trace_label(m, type, label, a, b) zf_trace_label_fn(m, __func__, type, label, a, b)
+/* An event with both a label and a zone (zf_trace() passes label 0, zf_trace_label() no zone). */
+#define zf_trace_zl(m, type, label, zid, pfn, order, a, b, c)                                      \
+	do {                                                                                       \
+		if ((m)->hooks.on_event)                                                           \
+			__zf_emit((m), (type), (label), (zid), (pfn), (order), (a), (b), (c),      \
+				  __func__, __FILE__, __LINE__);                                   \
+	} while (0)
 /*
  * The same, for an event site inside an always-inline body of a kernel
  * function (page_alloc.c: get_page_from_freelist_frame() and the like),

@@ -122,9 +122,8 @@ int set_migratetype_isolate(struct zf_machine *m, uint64_t pfn, bool skip_hwpois
 out:
 	zf_spin_unlock(m, &z->lock);
 	/* no kernel tracepoint: the model's, for the oracles to judge the verdict */
-	if (m->hooks.on_event)
-		__zf_emit(m, ZF_EV_ISOLATE_BLOCK, skip_hwpoisoned, z->id, pfn, 0, old_mt, ret,
-			  ret ? busy : 0, __func__, __FILE__, __LINE__);
+	zf_trace_zl(m, ZF_EV_ISOLATE_BLOCK, skip_hwpoisoned, z->id, pfn, 0, old_mt, ret,
+		    ret ? busy : 0);
 	if (!ret)
 		drain_all_pages(m, z);
 	return ret;
