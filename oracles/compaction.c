@@ -56,6 +56,21 @@
  *    try_to_compact_pages result > COMPACT_INACTIVE (DEFERRED), before its
  *    COMPACT_SUCCESS / COMPACT_FAIL and the slow path's next step.
  *
+ *  - reclaim for compaction (§7.2 should_continue_reclaim, direct reclaim):
+ *    after each shrink_node round (SHRINK_NODE: node and reclaim_idx, a =
+ *    scanned, b = reclaimed, c = priority) the oracle recomputes whether
+ *    another round follows: only in reclaim/compaction mode (order > 0 and
+ *    costly, or priority < DEF_PRIORITY - 2), only after progress (any
+ *    reclaim; with __GFP_REPEAT any scan), then while sc->nr_reclaimed (the
+ *    rounds since DIRECT_RECLAIM_BEGIN) is below compact_gap(order) and the
+ *    node's inactive lists (anon only with free swap) hold more than that, else
+ *    until some zone <= reclaim_idx is compaction_suitable (SUCCESS or
+ *    CONTINUE; costly orders with a fragmentation index in 0..500 are
+ *    NOT_SUITABLE_ZONE). The next round of the same node and priority must
+ *    come exactly when that verdict was true (a round that reclaimed nothing
+ *    may stop anyway: the model's bound on idle rounds). kswapd is not judged:
+ *    its next priority pass may repeat node and priority.
+ *
  * Runs nest (kcompactd can run inside a direct compaction's sleep), so open
  * runs are kept on a small stack. Cost: O(1) per event, O(zones) per
  * SHOULD_COMPACT_RETRY after a withdrawn result; walk O(zones).
@@ -95,7 +110,20 @@ struct compaction_alloc {
 	bool reported_retry, reported_prio, reported_stall;
 };
 
+/* The last shrink_node round of the direct reclaim in progress, and its verdict. */
+struct reclaim_round {
+	bool active;        /* DIRECT_RECLAIM_BEGIN .. END */
+	bool pending;       /* a round whose follower is not seen yet */
+	int task, nid;      /* the reclaimer, the node of the pending round */
+	int64_t prio;       /* its priority */
+	zf_gfp_t gfp;       /* the reclaim's gfp (__GFP_REPEAT) */
+	uint64_t reclaimed; /* sc->nr_reclaimed so far */
+	bool verdict, progress;
+	bool reported;
+};
+
 struct compaction_state {
+	struct reclaim_round rr;
 	struct compaction_alloc alloc[ZF_O_MAX_NEST];
 	unsigned int depth;
 	struct compaction_run run[MAX_RUNS];
@@ -643,11 +671,118 @@ static void check_migrate_skip(struct zf_oracle_set *c, struct compaction_run *r
 		   (long long)r->prio);
 }
 
+/*
+ * compaction_suitable(zone, order, 0, classzone_idx) of should_continue_reclaim
+ * is SUCCESS or CONTINUE: on NR_FREE_PAGES, with the fragmentation index of
+ * costly orders turning CONTINUE into NOT_SUITABLE_ZONE (§6.1).
+ */
+static bool zone_ready_for_compaction(const struct zf_machine *m, const struct zf_geometry *g,
+				      const struct zf_zone_info *zi, unsigned int order,
+				      int classzone_idx)
+{
+	int64_t free = zf_o_stat_read(zi->nr_free_pages);
+	if (zf_o_wmark_ok(m, zi, order, zi->wmark[0], classzone_idx, 0, free))
+		return true; /* COMPACT_SUCCESS */
+	if (!oracle_compaction_suitable(m, zi, order, 0, classzone_idx, free))
+		return false; /* COMPACT_SKIPPED */
+	if (order > ZF_O_COSTLY_ORDER && order < g->max_order) {
+		int fi = oracle_fragmentation_index(g, zi, order);
+		if (fi >= 0 && fi <= ZF_O_EXTFRAG_THRESHOLD)
+			return false; /* NOT_SUITABLE_ZONE, read as SKIPPED */
+	}
+	return true; /* COMPACT_CONTINUE */
+}
+
+/* should_continue_reclaim (§7.2) after the direct reclaim round ev (SHRINK_NODE). */
+static bool oracle_should_continue_reclaim(struct zf_oracle_set *c, const struct zf_machine *m,
+					   const struct reclaim_round *rr,
+					   const struct zf_event *ev)
+{
+	const struct zf_geometry *g = zf_oset_geometry(c);
+	unsigned int order = ev->order;
+	int nid = zf_o_zone_nid(ev->zone_id), reclaim_idx = zf_o_zone_idx(ev->zone_id);
+	bool anon = zf_inspect_nr_swap_pages(m) > 0;
+	uint64_t inactive = 0, gap = order < 40 ? UINT64_C(2) << order : UINT64_C(1) << 41;
+
+	if (!order || !(order > ZF_O_COSTLY_ORDER || ev->c < ZF_O_DEF_PRIORITY - 2))
+		return false; /* !in_reclaim_compaction */
+	if ((rr->gfp & ZF_GFP_REPEAT) ? !ev->b && !ev->a : !ev->b)
+		return false;
+	for (int z = 0; z < ZF_MAX_NR_ZONES; z++) {
+		struct zf_zone_info zi;
+		if (zf_inspect_zone(m, nid * ZF_MAX_NR_ZONES + z, &zi) || !zi.managed_pages)
+			continue;
+		inactive += zi.lru[2] + (anon ? zi.lru[0] : 0);
+	}
+	if (rr->reclaimed < gap && inactive > gap)
+		return true;
+	for (int z = 0; z <= reclaim_idx && z < ZF_MAX_NR_ZONES; z++) {
+		struct zf_zone_info zi;
+		if (zf_inspect_zone(m, nid * ZF_MAX_NR_ZONES + z, &zi) || !zi.managed_pages)
+			continue;
+		if (zone_ready_for_compaction(m, g, &zi, order, reclaim_idx))
+			return false;
+	}
+	return true;
+}
+
+/* The pending round's follower is known: another round of it (more) or not. */
+static void judge_round(struct zf_oracle_set *c, struct reclaim_round *rr,
+			const struct zf_machine *m, const struct zf_event *ev, bool more)
+{
+	if (!rr->pending || rr->reported)
+		return;
+	rr->pending = false;
+	if (more == rr->verdict || (!more && !rr->progress))
+		return;
+	rr->reported = true;
+	zf_oreport(c, m, ev, -1,
+		   "shrink_node on node %d at priority %lld %s although should_continue_reclaim "
+		   "is %s (§7.2; %llu pages reclaimed so far)",
+		   rr->nid, (long long)rr->prio, more ? "ran another round" : "stopped",
+		   rr->verdict ? "true" : "false", (unsigned long long)rr->reclaimed);
+}
+
+static void on_reclaim_event(struct zf_oracle_set *c, struct reclaim_round *rr,
+			     const struct zf_machine *m, const struct zf_event *ev)
+{
+	switch (ev->type) {
+	case ZF_EV_DIRECT_RECLAIM_BEGIN:
+		*rr = (struct reclaim_round){
+		    .active = true, .task = ev->task, .gfp = ev->gfp, .reported = rr->reported};
+		break;
+	case ZF_EV_DIRECT_RECLAIM_END:
+		if (rr->active && ev->task == rr->task)
+			judge_round(c, rr, m, ev, false);
+		rr->active = rr->pending = false;
+		break;
+	case ZF_EV_SHRINK_NODE:
+		if (!rr->active || ev->task < 0)
+			break; /* kswapd */
+		if (ev->task != rr->task) {
+			rr->pending = false;
+			break;
+		}
+		judge_round(c, rr, m, ev,
+			    rr->nid == zf_o_zone_nid(ev->zone_id) && rr->prio == ev->c);
+		rr->reclaimed += (uint64_t)(ev->b > 0 ? ev->b : 0);
+		rr->verdict = oracle_should_continue_reclaim(c, m, rr, ev);
+		rr->progress = ev->b > 0;
+		rr->nid = zf_o_zone_nid(ev->zone_id);
+		rr->prio = ev->c;
+		rr->pending = true;
+		break;
+	default:
+		break;
+	}
+}
+
 static void compaction_on_event(struct zf_oracle_set *c, void *p, const struct zf_machine *m,
 				const struct zf_event *ev)
 {
 	struct compaction_state *st = p;
 	on_alloc_event(c, st, m, ev);
+	on_reclaim_event(c, &st->rr, m, ev);
 	switch (ev->type) {
 	case ZF_EV_COMPACT_BEGIN:
 		check_event_zone(c, st, m, ev);
@@ -741,7 +876,8 @@ const struct zf_oracle_ops zf_oracle_compaction = {
 	ZF_EVBIT(COMPACT_SUITABLE) | ZF_EVBIT(COMPACT_TRY_BEGIN) | ZF_EVBIT(COMPACT_TRY) |
 	ZF_EVBIT(ISOLATE_MIGRATEPAGES) | ZF_EVBIT(ALLOC_BEGIN) | ZF_EVBIT(ALLOC_END) |
 	ZF_EVBIT(SLOWPATH_LABEL) | ZF_EVBIT(SHOULD_COMPACT_RETRY) | ZF_EVBIT(SLOWPATH_GOTO) |
-	ZF_EVBIT(COMPACT_STALL) | ZF_EVBIT(COMPACT_SUCCESS) | ZF_EVBIT(COMPACT_FAIL),
+	ZF_EVBIT(COMPACT_STALL) | ZF_EVBIT(COMPACT_SUCCESS) | ZF_EVBIT(COMPACT_FAIL) |
+	ZF_EVBIT(SHRINK_NODE) | ZF_EVBIT(DIRECT_RECLAIM_BEGIN) | ZF_EVBIT(DIRECT_RECLAIM_END),
     .state_size = sizeof(struct compaction_state),
     .reset = compaction_reset,
     .on_event = compaction_on_event,

@@ -24,6 +24,7 @@
 
 /* Kernel constants the oracles reason with (spec §1.1). */
 #define ZF_O_COSTLY_ORDER        3
+#define ZF_O_DEF_PRIORITY        12 /* vmscan.c DEF_PRIORITY, spec §7.2 */
 #define ZF_O_MAX_RECLAIM_RETRIES 16
 #define ZF_O_MAX_COMPACT_RETRIES 16
 #define ZF_O_MAX_DEFER_SHIFT     6

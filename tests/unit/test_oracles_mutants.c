@@ -20,6 +20,8 @@
  *       fails __GFP_NOFAIL, and the request it fails ends at once with NULL.
  *  M065 (round 3) ZF_INV_BUDDY: set_migratetype_isolate isolates a pageblock
  *       exactly when has_unmovable_pages finds nothing (§4.8).
+ *  M027/M059 (seed 2) ZF_INV_COMPACTION: direct reclaim's shrink_node runs
+ *       another round exactly when should_continue_reclaim says so (§7.2).
  */
 #include "test_oracles_fixture.h"
 
@@ -676,6 +678,67 @@ TEST(buddy_isolation_verdict)
 	return true;
 }
 
+/*
+ * M027/M059 (seed 2 ids): should_continue_reclaim counting inactive anon pages
+ * without swap, in_reclaim_compaction's costly bound moved. Model: a workload
+ * with costly and high-order requests under reclaim, ZF_INV_COMPACTION quiet.
+ * Planted (synthetic rounds of an order-4 direct reclaim): a second round
+ * after a round whose verdict is false (a zone is ready for compaction), and
+ * a stop after a round whose verdict is true (nothing is ready, reclaim is
+ * short of compact_gap and the inactive list holds more), each reported; the
+ * same rounds with the right follower are not.
+ */
+TEST(compaction_should_continue_reclaim)
+{
+	struct zf_config cfg;
+	struct ofix f;
+	zf_config_default(&cfg);
+	cfg.swap_pages = 2048;
+	assert_true(ofix_init(&f, &cfg, ofix_only("compaction"), 1));
+	ofix_workload(&f, 11, 3000);
+	expect_eq(ofix_count(&f, "compaction"), 0);
+	if (ofix_count(&f, "compaction"))
+		ofix_dump(&f);
+	ofix_fini(&f);
+
+	for (int exhausted = 0; exhausted < 2; exhausted++) {
+		for (int plant = 0; plant < 2; plant++) {
+			zf_config_default(&cfg);
+			assert_true(ofix_init(&f, &cfg, ofix_only("compaction"), 0));
+			int t = f.task[0], zid = normal_zone_id(0);
+			if (exhausted) {
+				/* page cache on the inactive list, then nothing free */
+				zf_lru_fill(f.m, f.task[1], ZF_LRU_FILE, 400, 0);
+				(void)ofix_exhaust(&f, t);
+			}
+			/* verdict: false with free memory (a zone is ready), true when exhausted */
+			bool verdict = exhausted != 0;
+			ofix_event(&f, ZF_EV_DIRECT_RECLAIM_BEGIN, 0, -1, ZF_NO_PAGE, 4, 1, 2, 0, t,
+				   ZF_GFP_KERNEL, 0);
+			ofix_event(&f, ZF_EV_SHRINK_NODE, 0, zid, ZF_NO_PAGE, 4, 16, 8, 12, t,
+				   ZF_GFP_KERNEL, 0);
+			bool more = plant ? !verdict : verdict;
+			/* a second round that reclaims nothing: after it, stopping is right */
+			if (more)
+				ofix_event(&f, ZF_EV_SHRINK_NODE, 0, zid, ZF_NO_PAGE, 4, 16, 0, 12,
+					   t, ZF_GFP_KERNEL, 0);
+			ofix_event(&f, ZF_EV_DIRECT_RECLAIM_END, 0, -1, ZF_NO_PAGE, 4, 8, 0, 0, t,
+				   ZF_GFP_KERNEL, 0);
+			if (plant) {
+				expect_true(
+				    ofix_has(&f, "compaction",
+					     more ? "ran another round" : "stopped although"));
+			} else {
+				expect_eq(ofix_count(&f, "compaction"), 0);
+				if (ofix_count(&f, "compaction"))
+					ofix_dump(&f);
+			}
+			ofix_fini(&f);
+		}
+	}
+	return true;
+}
+
 ZF_TEST_MAIN("oracles_mutants", ZF_CASE(compaction_fragmentation_index),
 
 	     ZF_CASE(compaction_sync_full_scans_whole_zone),
@@ -685,4 +748,5 @@ ZF_TEST_MAIN("oracles_mutants", ZF_CASE(compaction_fragmentation_index),
 	     ZF_CASE(premature_oom_progress_after_a_kill),
 	     ZF_CASE(premature_oom_progress_synthetic),
 	     ZF_CASE(kswapd_awake_for_throttled_reclaimers), ZF_CASE(gfp_fault_injection),
-	     ZF_CASE(gfp_null_only_from_slowpath), ZF_CASE(buddy_isolation_verdict))
+	     ZF_CASE(gfp_null_only_from_slowpath), ZF_CASE(buddy_isolation_verdict),
+	     ZF_CASE(compaction_should_continue_reclaim))
