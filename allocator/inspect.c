@@ -415,3 +415,19 @@ uint64_t zf_inspect_nr_swap_pages(const struct zf_machine *m)
 {
 	return ZF_READ_ONCE(m->nr_swap_pages);
 }
+
+int zf_inspect_node_lru(const struct zf_machine *m, int nid, uint64_t lru[4])
+{
+	static const enum zone_stat_item items[4] = {NR_ZONE_INACTIVE_ANON, NR_ZONE_ACTIVE_ANON,
+						     NR_ZONE_INACTIVE_FILE, NR_ZONE_ACTIVE_FILE};
+
+	if (nid < 0 || nid >= (int)m->nr_nodes)
+		return -1;
+	for (int l = 0; l < 4; l++) {
+		lru[l] = 0;
+		for (int i = 0; i < MAX_NR_ZONES; i++)
+			lru[l] +=
+			    zf_nonneg(zone_page_state_raw(&m->nodes[nid].node_zones[i], items[l]));
+	}
+	return 0;
+}

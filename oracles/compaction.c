@@ -708,12 +708,9 @@ static bool oracle_should_continue_reclaim(struct zf_oracle_set *c, const struct
 		return false; /* !in_reclaim_compaction */
 	if ((rr->gfp & ZF_GFP_REPEAT) ? !ev->b && !ev->a : !ev->b)
 		return false;
-	for (int z = 0; z < ZF_MAX_NR_ZONES; z++) {
-		struct zf_zone_info zi;
-		if (zf_inspect_zone(m, nid * ZF_MAX_NR_ZONES + z, &zi) || !zi.managed_pages)
-			continue;
-		inactive += zi.lru[2] + (anon ? zi.lru[0] : 0);
-	}
+	uint64_t lru[4];
+	if (zf_inspect_node_lru(m, nid, lru) == 0)
+		inactive = lru[2] + (anon ? lru[0] : 0);
 	if (rr->reclaimed < gap && inactive > gap)
 		return true;
 	for (int z = 0; z <= reclaim_idx && z < ZF_MAX_NR_ZONES; z++) {

@@ -203,5 +203,27 @@ TEST(inspect_alloc_ctx_zonelist_and_swap)
 	return true;
 }
 
+/* zf_inspect_node_lru(): the sum of the node's zones' lru[] (should_continue_reclaim's read). */
+TEST(inspect_node_lru_sums_the_zones)
+{
+	struct zf_machine *m = varied_machine();
+	uint64_t lru[4], want[4] = {0, 0, 0, 0};
+
+	assert_true(m != NULL);
+	for (int z = 0; z < ZF_MAX_NR_ZONES; z++) {
+		struct zf_zone_info zi;
+		if (zf_inspect_zone(m, z, &zi) == 0)
+			for (int l = 0; l < 4; l++)
+				want[l] += zi.lru[l];
+	}
+	assert_eq(zf_inspect_node_lru(m, 0, lru), 0);
+	for (int l = 0; l < 4; l++)
+		expect_eq(lru[l], want[l]);
+	expect_true(lru[0] + lru[1] + lru[2] + lru[3] > 0); /* the machine has LRU pages */
+	expect_eq(zf_inspect_node_lru(m, 5, lru), -1);
+	zf_machine_destroy(m);
+	return true;
+}
+
 ZF_TEST_MAIN("inspect", ZF_CASE(inspect_pages_matches_inspect_page), ZF_CASE(inspect_pages_bounds),
-	     ZF_CASE(inspect_alloc_ctx_zonelist_and_swap))
+	     ZF_CASE(inspect_alloc_ctx_zonelist_and_swap), ZF_CASE(inspect_node_lru_sums_the_zones))

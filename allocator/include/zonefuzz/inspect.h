@@ -246,6 +246,12 @@ int zf_gfp_migratetype(const struct zf_machine *m, zf_gfp_t gfp);
 uint64_t zf_zone_reclaimable_pages(const struct zf_machine *m, int zone_id);
 /* get_nr_swap_pages(): free swap slots now (zf_geometry.swap_pages is the total). */
 uint64_t zf_inspect_nr_swap_pages(const struct zf_machine *m);
+/*
+ * The node's LRU sizes (node_page_state of NR_{IN,}ACTIVE_{ANON,FILE}: the sum
+ * of its zones' counters, each read as zf_zone_info.lru does), in zf_zone_info
+ * lru[] order, without a whole zone snapshot. 0, or -1 for a bad node.
+ */
+int zf_inspect_node_lru(const struct zf_machine *m, int nid, uint64_t lru[4]);
 
 /* ALLOC_* flags (spec §1.5), exposed for oracles. */
 #define ZF_ALLOC_WMARK_MIN     0x00u
