@@ -279,25 +279,28 @@ static void on_suitable(struct zf_oracle_set *c, const struct zf_machine *m,
 }
 
 /*
- * __compaction_suitable(zone, order, alloc_flags, classzone_idx, available) !=
- * COMPACT_SKIPPED (§6.1), with the oracles' own watermark test: SUCCESS when
- * the request already passes its watermark on the live NR_FREE_PAGES, else
- * CONTINUE when `available` pages pass the order-0 MIN (LOW for costly orders)
- * watermark plus compact_gap(order) = 2 << order with ALLOC_CMA.
+ * __compaction_suitable(zone, order, alloc_flags, classzone_idx, available)
+ * (§6.1), with the oracles' own watermark test: SUCCESS when the request
+ * already passes its watermark on the live NR_FREE_PAGES, else CONTINUE when
+ * `available` pages pass the order-0 MIN (LOW for costly orders) watermark
+ * plus compact_gap(order) = 2 << order with ALLOC_CMA, else SKIPPED.
  */
-static bool oracle_compaction_suitable(const struct zf_machine *m, const struct zf_zone_info *zi,
-				       unsigned int order, uint32_t alloc_flags, int classzone_idx,
-				       int64_t available)
+static enum zf_compact_result oracle_compaction_suitable(const struct zf_machine *m,
+							 const struct zf_zone_info *zi,
+							 unsigned int order, uint32_t alloc_flags,
+							 int classzone_idx, int64_t available)
 {
 	unsigned int w = alloc_flags & ZF_ALLOC_WMARK_MASK;
 	uint64_t mark = zi->wmark[w < 3 ? w : 2]; /* the model clamps mask 3 to HIGH */
 
 	if (zf_o_wmark_ok(m, zi, order, mark, classzone_idx, alloc_flags,
 			  zf_o_stat_read(zi->nr_free_pages)))
-		return true; /* COMPACT_SUCCESS */
+		return ZF_COMPACT_SUCCESS;
 	uint64_t gap = order < 40 ? UINT64_C(2) << order : UINT64_C(1) << 41;
 	uint64_t wm = (order > ZF_O_COSTLY_ORDER ? zi->wmark[1] : zi->wmark[0]) + gap;
-	return zf_o_wmark_ok(m, zi, 0, wm, classzone_idx, ZF_ALLOC_CMA, available);
+	return zf_o_wmark_ok(m, zi, 0, wm, classzone_idx, ZF_ALLOC_CMA, available)
+		   ? ZF_COMPACT_CONTINUE
+		   : ZF_COMPACT_SKIPPED;
 }
 
 /*
@@ -332,9 +335,9 @@ static int oracle_zonelist_suitable(const struct zf_machine *m, const struct zf_
 		uint64_t reclaimable = zi.lru[2] + zi.lru[3] + (anon ? zi.lru[0] + zi.lru[1] : 0);
 		uint64_t available =
 		    reclaimable / order + (uint64_t)zf_o_stat_read(zi.nr_free_pages);
-		if (oracle_compaction_suitable(m, &zi, order, alloc_flags, classzone_idx,
-					       available > INT64_MAX ? INT64_MAX
-								     : (int64_t)available))
+		int64_t avail = available > INT64_MAX ? INT64_MAX : (int64_t)available;
+		if (oracle_compaction_suitable(m, &zi, order, alloc_flags, classzone_idx, avail) !=
+		    ZF_COMPACT_SKIPPED)
 			return ids[i];
 	}
 	return -1;
@@ -680,17 +683,16 @@ static bool zone_ready_for_compaction(const struct zf_machine *m, const struct z
 				      const struct zf_zone_info *zi, unsigned int order,
 				      int classzone_idx)
 {
-	int64_t free = zf_o_stat_read(zi->nr_free_pages);
-	if (zf_o_wmark_ok(m, zi, order, zi->wmark[0], classzone_idx, 0, free))
-		return true; /* COMPACT_SUCCESS */
-	if (!oracle_compaction_suitable(m, zi, order, 0, classzone_idx, free))
-		return false; /* COMPACT_SKIPPED */
+	enum zf_compact_result r = oracle_compaction_suitable(m, zi, order, 0, classzone_idx,
+							      zf_o_stat_read(zi->nr_free_pages));
+	if (r != ZF_COMPACT_CONTINUE)
+		return r == ZF_COMPACT_SUCCESS;
 	if (order > ZF_O_COSTLY_ORDER && order < g->max_order) {
 		int fi = oracle_fragmentation_index(g, zi, order);
 		if (fi >= 0 && fi <= ZF_O_EXTFRAG_THRESHOLD)
 			return false; /* NOT_SUITABLE_ZONE, read as SKIPPED */
 	}
-	return true; /* COMPACT_CONTINUE */
+	return true;
 }
 
 /* should_continue_reclaim (§7.2) after the direct reclaim round ev (SHRINK_NODE). */

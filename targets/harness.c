@@ -513,6 +513,22 @@ static void judge_input(struct zf_scenario *sc, unsigned int walk)
 	put_set(o);
 }
 
+/* An input's bytes as scenario JSON (NUL-terminated copy): 0, or -1 with err set. */
+static int parse_json_input(const uint8_t *data, size_t size, struct zf_scenario *sc, char *err,
+			    size_t errlen)
+{
+	char *text = malloc(size + 1);
+	if (!text) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	memcpy(text, data, size);
+	text[size] = '\0';
+	int rc = zf_scenario_parse_json(text, size, sc, err, errlen);
+	free(text);
+	return rc;
+}
+
 int zf_fuzz_one(enum zf_target_kind kind, const uint8_t *data, size_t size)
 {
 	struct zf_scenario sc;
@@ -524,17 +540,11 @@ int zf_fuzz_one(enum zf_target_kind kind, const uint8_t *data, size_t size)
 	if (kind == ZF_TARGET_SCENARIO) {
 		/* robustness of the JSON parser: any bytes, no crash, no leak */
 		char err[256];
-		char *text = malloc(size + 1);
-		if (!text)
-			return 0;
-		memcpy(text, data, size);
-		text[size] = '\0';
-		if (zf_scenario_parse_json(text, size, &sc, err, sizeof(err)) == 0) {
+		if (parse_json_input(data, size, &sc, err, sizeof(err)) == 0) {
 			char *js = zf_scenario_to_json(&sc);
 			free(js);
 			zf_scenario_free(&sc);
 		}
-		free(text);
 		return 0;
 	}
 
@@ -563,14 +573,7 @@ int zf_fuzz_one_json(const uint8_t *data, size_t size)
 
 	if (!hs.init)
 		harness_init();
-	char *text = malloc(size + 1);
-	if (!text)
-		return 0;
-	memcpy(text, data, size);
-	text[size] = '\0';
-	int rc = zf_scenario_parse_json(text, size, &sc, err, sizeof(err));
-	free(text);
-	if (rc) {
+	if (parse_json_input(data, size, &sc, err, sizeof(err))) {
 		fprintf(stderr, "zonefuzz: scenario: %s\n", err);
 		return 0;
 	}
